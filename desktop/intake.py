@@ -1,0 +1,55 @@
+"""Turns a parsed notice into the notice fields and task rows the ledger stores.
+
+Plain data in, plain data out: the importer knows nothing of storage and storage nothing of the
+parser; this is the one place where the two shapes meet.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[)）]|\d+[.．、]|[（(]\d+[)）])\s*")
+
+
+def _bare(heading: str) -> str:
+    return _NUMBER.sub("", heading).rstrip("。").strip()
+
+
+def ledger_rows(parsed: Any, source_name: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """``(notice fields, task rows)`` for ``Ledger.create_notice_with_tasks``.
+
+    An item whose own heading ends its section path (嵩明 "(一)调整完善标准目录" → one task of that
+    title) becomes one row, not a heading holding a single row; a heading shared by several rows
+    (an item split at its attributions) stays a heading above them.
+    """
+    meta = {
+        "title": parsed.title or "（无标题通知）",
+        "doc_number": parsed.doc_number,
+        "issuer": parsed.issuer,
+        "date": parsed.date,
+        "year": parsed.year,
+        "recipients": parsed.recipients,
+        "source_name": source_name,
+        "source_text": parsed.source_text,
+    }
+    sections = [t.section or "" for t in parsed.tasks]
+    rows = []
+    for i, t in enumerate(parsed.tasks):
+        path = [p.strip() for p in sections[i].split(" > ")] if sections[i] else []
+        shared = sections.count(sections[i]) > 1
+        if path and not shared and _bare(path[-1]) == (t.title or "").rstrip("。").strip():
+            path = path[:-1]
+        span = getattr(t, "source_span", None) or (None, None)
+        rows.append({
+            "section": " > ".join(path) or None,
+            "title": t.title or "",
+            "text": t.text or "",
+            "lead_units": list(t.lead_units),
+            "units": list(t.units),
+            "deadline_text": t.deadline or "",
+            "due_date": t.due_date,
+            "deadline_kind": t.deadline_kind,
+            "source_start": span[0],
+            "source_end": span[1],
+        })
+    return meta, rows

@@ -1,0 +1,54 @@
+"""Shared test set-up: offscreen Qt, a temporary data folder, and no network for any test."""
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+
+class NetworkUsed(AssertionError):
+    """A test (or the code under it) tried to reach the network."""
+
+
+def _refuse(*args, **kwargs):
+    raise NetworkUsed(f"network access attempted: {args!r}")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Every test runs with IP connects and name look-ups refused."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            _refuse(address)
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", _refuse)
+    yield
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """A fresh data folder, also exported as NOTICEDESK_DATA_DIR for code that reads the default."""
+    d = tmp_path / "data"
+    d.mkdir()
+    monkeypatch.setenv("NOTICEDESK_DATA_DIR", str(d))
+    return d
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"shared corpus not found at {CORPUS}: the tests need ../shared beside the repo")
+    return CORPUS
