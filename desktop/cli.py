@@ -129,6 +129,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     parsed = _read_notice(args.file)
     meta, rows = ledger_rows(parsed, source_name=Path(args.file).name)
+    meta["source_bytes"] = Path(args.file).read_bytes()
     ledger = open_ledger(args)
     try:
         notice_id = ledger.create_notice_with_tasks(meta, rows)
@@ -220,10 +221,7 @@ def cmd_task(args: argparse.Namespace) -> int:
         raise UserError("没有要修改的内容：请给出 --status、--done-on 或 --note。")
     ledger = open_ledger(args)
     try:
-        try:
-            ledger.task(args.task_id)
-        except LookupError:
-            raise UserError(f"台账中没有编号为 {args.task_id} 的任务。") from None
+        ledger.task(args.task_id)  # NotFoundError (a LedgerError) says the task is missing
         ledger.set_fields(args.task_id, **fields)
         row = ledger.task(args.task_id)
     finally:
@@ -259,6 +257,10 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into head/more that closed early: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug: one line for the clerk, the details with --debug
         if args.debug:
             raise

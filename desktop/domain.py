@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """状态 of a task, stored and shown by its Chinese name."""
 
     NOT_STARTED = "未开始"
@@ -20,14 +20,14 @@ class Status(str, Enum):
     NOT_APPLICABLE = "不适用"
 
     @classmethod
-    def parse(cls, text: str) -> "Status":
+    def parse(cls, text: str) -> Status:
         for s in cls:
             if text in (s.value, s.name, s.name.lower()):
                 return s
         raise ValueError(f"未知的状态：{text}（可选：{'、'.join(s.value for s in cls)}）")
 
 
-class DeadlineKind(str, Enum):
+class DeadlineKind(StrEnum):
     """How a printed 完成时限 was understood."""
 
     DATE = "date"  # 9月底前, 2023年6月底前, 30个工作日内
@@ -37,7 +37,7 @@ class DeadlineKind(str, Enum):
     NONE = "none"
 
 
-class UnitCategory(str, Enum):
+class UnitCategory(StrEnum):
     """单位库 categories."""
 
     COUNTY_DEPT = "县级部门"
@@ -47,7 +47,7 @@ class UnitCategory(str, Enum):
     OTHER = "其他"
 
 
-class UnitRole(str, Enum):
+class UnitRole(StrEnum):
     """How a unit is attached to a task."""
 
     LEAD = "lead"  # 牵头单位

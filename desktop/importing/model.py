@@ -1,0 +1,64 @@
+"""Plain dataclasses of the importer: what readers return and what the parser produces.
+
+Readers give a ``SourceDocument`` (blocks: paragraph strings and ``Table`` grids); the parser
+gives a ``ParsedNotice`` holding ``ParsedTask`` rows.  No behaviour lives here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Table:
+    """A table as a grid of cell strings; merged-away cells are empty strings."""
+
+    rows: list[list[str]]
+
+
+Block = str | Table
+
+
+@dataclass
+class SourceDocument:
+    """What a reader extracted from a file: blocks in reading order."""
+
+    blocks: list[Block]
+    kind: str = "txt"  # docx, txt, html, mht, pdf, xlsx, paste
+    name: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedTask:
+    """One row of the decomposition table a clerk would number and assign."""
+
+    level: int
+    number: str | None
+    section: str | None
+    title: str
+    text: str
+    lead_units: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    collective: set[str] = field(default_factory=set)  # names among the units that are collective
+    deadline: str | None = None
+    due_date: dt.date | None = None
+    deadline_kind: str = "none"  # date | year_round | long_term | recurring | none
+    source_span: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class ParsedNotice:
+    """A parsed notice: metadata, the clerk's warnings, the tasks and the text they point into."""
+
+    title: str | None
+    doc_number: str | None = None
+    issuer: str | None = None
+    date: dt.date | None = None
+    year: int | None = None
+    recipients: str | None = None
+    attachments: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    tasks: list[ParsedTask] = field(default_factory=list)
+    source_text: str = ""  # normalised text; task source spans index into it
+    original_text: str = ""  # the text as read, before width/繁简/pinyin normalisation

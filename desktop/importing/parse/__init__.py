@@ -1,0 +1,1 @@
+"""The notice parser: from a cleaned SourceDocument to a ParsedNotice (see ``notice.parse_document``)."""

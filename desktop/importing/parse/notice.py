@@ -1,0 +1,168 @@
+"""The parser's main line: clean the blocks, rebuild flattened tables, read metadata and tasks.
+
+If the notice carries a task table, the table's rows are the tasks (the cover letter's points and
+body text the table repeats are not); otherwise the numbered items of the prose are.  Units are
+mapped through the unit directory, deadlines typed, and the clerk's warnings collected.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import normalise
+from ..errors import NoticeReadError
+from ..model import ParsedNotice, ParsedTask, SourceDocument, Table
+from . import flat_tables
+from .columns import is_header
+from .deadlines import interpret
+from .layout import build_layout
+from .metadata import extract
+from .patterns import INLINE_ORDINAL, match_enum
+from .structure import LABEL_LINE, tasks_from_prose
+from .tables import tasks_from_tables
+from .units import UnitDirectory, is_collective, resolve_all
+
+_SEP = "\u0001"
+EMPTY = "没有可解析的内容：文件或粘贴的文字中没有找到通知正文。请确认内容是否完整后重新导入。"
+
+
+def _render(blocks: list) -> str:
+    out = []
+    for b in blocks:
+        out.append("\n".join("\t".join(row) for row in b.rows) if isinstance(b, Table) else b)
+    return "\n".join(out)
+
+
+def _join_cell_lines(cell: str) -> str:
+    lines = [s.strip() for s in cell.split("\n") if s.strip()]
+    if not lines:
+        return ""
+    out = lines[0]
+    for line in lines[1:]:
+        if out.endswith(("。", "；", ";", "：", ":")) or match_enum(line):
+            out += "\n" + line
+        else:
+            out = normalise.join_pieces(out, line)
+    return out
+
+
+def clean_blocks(blocks: list) -> tuple[list, list[str]]:
+    """Widths, pinyin glosses, chrome lines and 繁→简 for every paragraph and cell."""
+    glosses = 0
+    out: list = []
+    for b in blocks:
+        if isinstance(b, Table):
+            rows = []
+            for row in b.rows:
+                cells = []
+                for cell in row:
+                    s, n = normalise.strip_pinyin(normalise.fold_width(cell or ""))
+                    glosses += n
+                    cells.append(_join_cell_lines(s))
+                rows.append(cells)
+            out.append(Table(rows))
+        else:
+            s, n = normalise.strip_pinyin(normalise.fold_width(b))
+            glosses += n
+            s = s.rstrip(" \u3000")
+            out.append("" if normalise.is_chrome(s) else s)
+    notes = []
+    if glosses:
+        notes.append(f"已去除网页转载时夹带的拼音注音 {glosses} 处（如“區(qū)”），请核对。")
+    flat = [x for b in out for x in ([c for row in b.rows for c in row] if isinstance(b, Table) else [b])]
+    if normalise.looks_traditional("".join(flat[:400])):
+        converted = normalise.to_simplified(_SEP.join(flat)).split(_SEP)
+        if len(converted) == len(flat):
+            it = iter(converted)
+            out = [Table([[next(it) for _ in row] for row in b.rows]) if isinstance(b, Table) else next(it)
+                   for b in out]
+            notes.append("原文为繁体字，已转换为简体字解析（原文保留），请核对。")
+    return out, notes
+
+
+def lift_title_rows(blocks: list) -> list:
+    """Rows above a table's header that hold one text (a sheet's title) become paragraphs before it."""
+    out: list = []
+    for b in blocks:
+        if isinstance(b, Table):
+            h = next((i for i, row in enumerate(b.rows[:12]) if is_header(row)), None)
+            if h:
+                for row in b.rows[:h]:
+                    texts = [c.strip() for c in row if c.strip()]
+                    if texts:
+                        out.append("  ".join(dict.fromkeys(texts)))
+                b = Table(b.rows[h:])
+        out.append(b)
+    return out
+
+
+def _starts_item(line: str) -> bool:
+    s = line.strip()
+    return bool(match_enum(s) or INLINE_ORDINAL.match(s) or LABEL_LINE.match(s) or s.startswith("附件"))
+
+
+def _reflow(blocks: list) -> list:
+    out: list = []
+    run: list[str] = []
+    for b in blocks + [None]:
+        if isinstance(b, str):
+            run.append(b)
+            continue
+        out += [s.strip() for s in normalise.reflow(run, _starts_item) if s.strip()]
+        run = []
+        if b is not None:
+            out.append(b)
+    return out
+
+
+def parse_document(doc: SourceDocument, units_directory=None) -> ParsedNotice:
+    original = _render(doc.blocks)
+    blocks, warnings = clean_blocks(doc.blocks)
+    warnings = list(doc.warnings) + warnings
+    blocks = _reflow(lift_title_rows(flat_tables.recognise(blocks)))
+    if not any(isinstance(b, Table) and any(any(c for c in r) for r in b.rows) or isinstance(b, str) and b
+               for b in blocks):
+        raise NoticeReadError(EMPTY)
+    layout = build_layout(blocks)
+    paras = layout.paras
+    meta = extract(paras, layout.tables)
+    tasks = tasks_from_tables(layout)
+    if tasks:
+        if any(match_enum(p.text) for i, p in enumerate(paras) if i >= meta.body_start and i not in meta.skip):
+            warnings.append("本通知附有任务分解表：任务按表格逐行列出，正文（含通知本身）中的条目未重复列入，请核对。")
+    else:
+        tasks = tasks_from_prose(layout, paras, meta)
+    directory = UnitDirectory(units_directory) if units_directory else None
+    _finish(tasks, meta, directory, warnings)
+    if not meta.title_found and not meta.title:
+        warnings.append("未识别到通知标题，请手工填写。")
+    return ParsedNotice(
+        title=meta.title, doc_number=meta.doc_number, issuer=meta.issuer, date=meta.date, year=meta.year,
+        recipients=meta.recipients, attachments=meta.attachments, warnings=warnings, tasks=tasks,
+        source_text=layout.text, original_text=original)
+
+
+def _finish(tasks: list[ParsedTask], meta, directory: UnitDirectory | None, warnings: list[str]) -> None:
+    unknown: list[str] = []
+    for n, t in enumerate(tasks, 1):
+        t.lead_units = resolve_all(t.lead_units, directory)
+        t.units = [u for u in resolve_all(t.units, directory) if u not in t.lead_units]
+        t.collective = {u for u in t.lead_units + t.units if is_collective(u)}
+        if directory:
+            unknown += [u for u in t.lead_units + t.units if not directory.known(u) and u not in unknown
+                        and u not in t.collective]
+        kind, due, understood = interpret(t.deadline, meta.year, meta.date)
+        t.deadline_kind, t.due_date = kind, due
+        if not understood:
+            warnings.append(f"第 {n} 项任务的完成时限“{t.deadline}”未能识别为日期，请核对。")
+        t.title = re.sub(r"\s+", " ", t.title).strip()
+    if not tasks:
+        warnings.append("没有识别到任务条目（如“一、”“（一）”编号或任务分解表），请核对原文格式。")
+        return
+    without = sum(1 for t in tasks if not t.lead_units and not t.units)
+    if without == len(tasks):
+        warnings.append(f"全部 {without} 项任务都没有识别到责任单位（可能写在未附上的附件中），请补充。")
+    elif without:
+        warnings.append(f"有 {without} 项任务没有识别到责任单位，请核对。")
+    if unknown:
+        shown = "、".join(unknown[:5]) + ("等" if len(unknown) > 5 else "")
+        warnings.append(f"有 {len(unknown)} 个单位名称不在单位库中（{shown}），请核对或添加到单位库。")

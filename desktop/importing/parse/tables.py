@@ -1,0 +1,158 @@
+"""Task tables (任务分解表): one task per row, wherever the table came from.
+
+The header row is found by its labels; grouping cells (一级标题, 任务名称) and merged-away cells are
+carried down; a row holding only a heading updates the section.  Units come from the 牵头/责任
+columns (a cell that says 牵头 or 配合 is read as an attribution), the deadline from 完成时限.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import ParsedTask
+from .columns import CONTENT, DEADLINE, GROUP, LEAD, SEQ, UNITS, is_header, role_of
+from .deadlines import clean as clean_deadline
+from .layout import Layout, TablePos
+from .patterns import first_clause, match_enum
+from .units import parse_attribution, split_names
+
+
+def _roles(header: list[str]) -> list[str | None]:
+    roles: list[str | None] = []
+    for cell in header:
+        role = role_of(cell) if cell.strip() else None
+        if not cell.strip() and roles and roles[-1] == GROUP:
+            role = GROUP
+        roles.append(role)
+    return roles
+
+
+def _heading(text: str) -> str:
+    return re.sub(r"\s*\n\s*", "", text).strip().rstrip("。：:")
+
+
+def _title(text: str) -> str:
+    e = match_enum(text)
+    return _heading(text[e.end:] if e else text)
+
+
+def _units(cell: str) -> tuple[list[str], list[str]]:
+    if not cell.strip():
+        return [], []
+    att = parse_attribution(cell, plain_list=True)
+    if att and (att.lead or att.units):
+        return att.lead, att.units
+    return [], split_names(cell)
+
+
+def _find_header(rows: list[list[str]]) -> int | None:
+    for i, row in enumerate(rows[:12]):
+        if is_header(row):
+            return i
+    return None
+
+
+def tasks_from_table(tp: TablePos, layout: Layout) -> list[ParsedTask]:
+    rows = tp.table.rows
+    h = _find_header(rows)
+    if h is None:
+        return []
+    width = max(len(r) for r in rows)
+    header = rows[h] + [""] * (width - len(rows[h]))
+    roles = _roles(header)
+    group_cols = [c for c, r in enumerate(roles) if r == GROUP]
+    content_col = roles.index(CONTENT) if CONTENT in roles else None
+    if content_col is None and not group_cols:
+        return []
+    if content_col is None:
+        content_col, group_cols = group_cols[-1], group_cols[:-1]
+    unit_cols = [c for c, r in enumerate(roles) if r == UNITS]
+    lead_cols = [c for c, r in enumerate(roles) if r == LEAD]
+    dl_col = roles.index(DEADLINE) if DEADLINE in roles else None
+    seq_col = roles.index(SEQ) if SEQ in roles else None
+    carried = {c: "" for c in group_cols}
+    carry_attr: dict[int, str] = {}
+    sections: list[tuple[str, str]] = []  # (numbering style, heading)
+    header_norm = [re.sub(r"\s+", "", c) for c in header]
+    tasks: list[ParsedTask] = []
+    for r in range(h + 1, len(rows)):
+        row = rows[r] + [""] * (width - len(rows[r]))
+        if not any(c.strip() for c in row) or [re.sub(r"\s+", "", c) for c in row] == header_norm:
+            continue
+        content = row[content_col].strip()
+        attr_cells = [row[c] for c in unit_cols + lead_cols + ([dl_col] if dl_col is not None else [])]
+        if not content and not any(c.strip() for c in attr_cells):
+            texts = [c.strip() for c in row if c.strip()]
+            first_col = next(c for c, v in enumerate(row) if v.strip())
+            if len(set(texts)) == 1 and (first_col not in group_cols or len(texts) > 1 or _is_top(texts[0])):
+                _push_section(sections, texts[0])
+                continue
+            for c in group_cols:
+                if row[c].strip():
+                    _set_group(carried, group_cols, c, row[c])
+            continue
+        group_changed = False
+        for c in group_cols:
+            if row[c].strip():
+                group_changed = group_changed or row[c].strip() != carried[c]
+                _set_group(carried, group_cols, c, row[c])
+        for c in unit_cols + lead_cols + ([dl_col] if dl_col is not None else []):
+            if row[c].strip():
+                carry_attr[c] = row[c]
+            elif group_changed:
+                carry_attr.pop(c, None)
+        if not content:
+            continue
+        lead: list[str] = []
+        units: list[str] = []
+        for c in lead_cols:
+            lead += [n for n in split_names(carry_attr.get(c, "")) if n not in lead]
+        for c in unit_cols:
+            cl, cu = _units(carry_attr.get(c, ""))
+            lead += [n for n in cl if n not in lead]
+            units += [n for n in cu if n not in units and n not in lead]
+        groups = [carried[c] for c in group_cols if carried[c]]
+        section = " > ".join([s for _, s in sections] + [_heading(g) for g in groups]) or None
+        e = match_enum(content)
+        seq = row[seq_col].strip() if seq_col is not None else ""
+        title = _title(groups[-1]) if groups else first_clause(content[e.end:] if e else content)
+        spans = [s for s, v in zip(layout_cells(tp, r), row, strict=False) if v.strip()]
+        tasks.append(ParsedTask(
+            level=max(1, len(section.split(" > "))) if section else 1,
+            number=e.label if e else (seq or None), section=section, title=title,
+            text=(content[e.end:] if e else content).strip(), lead_units=lead, units=units,
+            deadline=clean_deadline(carry_attr.get(dl_col, "")) if dl_col is not None else None,
+            source_span=(spans[0][0], spans[-1][1]) if spans else (tp.start, tp.end)))
+    return tasks
+
+
+def layout_cells(tp: TablePos, r: int) -> list[tuple[int, int]]:
+    return tp.cells[r] if r < len(tp.cells) else []
+
+
+def _is_top(text: str) -> bool:
+    e = match_enum(text)
+    return bool(e and e.style == "cn")
+
+
+def _set_group(carried: dict[int, str], group_cols: list[int], col: int, value: str) -> None:
+    carried[col] = value.strip()
+    for deeper in group_cols:
+        if deeper > col:
+            carried[deeper] = ""
+
+
+def _push_section(sections: list[tuple[str, str]], text: str) -> None:
+    e = match_enum(text)
+    style = e.style if e else "plain"
+    for i, (s, _) in enumerate(sections):
+        if s == style:
+            del sections[i:]
+            break
+    sections.append((style, _heading(text)))
+
+
+def tasks_from_tables(layout: Layout) -> list[ParsedTask]:
+    tasks: list[ParsedTask] = []
+    for tp in layout.tables:
+        tasks += tasks_from_table(tp, layout)
+    return tasks

@@ -1,0 +1,104 @@
+"""Readers: one module per file format, each returning a SourceDocument (paragraphs and tables).
+
+``read_path`` checks size and emptiness, sniffs what the bytes really are (a .doc that is in fact
+a .docx or a web page is common) and hands over to the right reader.  Anything unexpected a
+reader raises is turned into a NoticeReadError.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import NoticeReadError
+from ..model import SourceDocument
+
+MAX_BYTES = 50 * 1024 * 1024
+SUPPORTED = "请导入 .docx、.txt、.html、.mht、.pdf 或 .xlsx 文件，或把通知正文直接粘贴进来。"
+
+
+def _sniff(head: bytes, suffix: str) -> str:
+    """The format the bytes are in, trusting the content over the file name where it is clear."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx" if suffix in (".xlsx", ".xlsm") else "docx"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    low = head[:2048].lower()
+    if suffix in (".mht", ".mhtml") or (b"mime-version" in low and b"multipart" in low):
+        return "mht"
+    if suffix in (".html", ".htm", ".shtml", ".xhtml") or low.lstrip().startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return {".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf", ".doc": "ole", ".wps": "ole", ".et": "ole",
+            ".xls": "ole", ".txt": "txt", ".text": "txt", ".csv": "txt", ".md": "txt"}.get(suffix, "unknown")
+
+
+def read_path(path: str | os.PathLike) -> SourceDocument:
+    """Read a notice file of any supported kind into a SourceDocument."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise NoticeReadError(f"无法读取文件：找不到文件“{p.name}”。请确认文件位置后重新导入。") from None
+    except OSError:
+        raise NoticeReadError(f"无法读取文件：“{p.name}”无法打开。请确认文件没有被其他程序占用后重试。") from None
+    if p.is_dir():
+        raise NoticeReadError(f"无法读取文件：“{p.name}”是一个文件夹。请选择通知文件本身再导入。")
+    if size > MAX_BYTES:
+        raise NoticeReadError(f"无法读取文件：该文件超过 50 MB（{size // (1024 * 1024)} MB），不像是一份通知。"
+                              "请确认选择的文件是否正确，或只把通知正文另存后再导入。")
+    if size == 0:
+        raise NoticeReadError("无法读取文件：该文件是空的（0 字节）。请确认文件是否完整后重新导入。")
+    try:
+        data = p.read_bytes()
+    except OSError:
+        raise NoticeReadError(f"无法读取文件：“{p.name}”无法打开。请确认文件没有被其他程序占用后重试。") from None
+    kind = _sniff(data[:4096], suffix)
+    try:
+        doc = _dispatch(kind, data, p, suffix)
+    except NoticeReadError:
+        raise
+    except Exception:  # any library failure on a damaged file becomes one clear message
+        raise NoticeReadError(_damaged(kind, suffix)) from None
+    doc.name = p.name
+    return doc
+
+
+def _damaged(kind: str, suffix: str) -> str:
+    shown = {"docx": ".docx", "xlsx": ".xlsx", "pdf": ".pdf", "html": "网页", "mht": ".mht 网页"}.get(kind, suffix or "文件")
+    todo = {"xlsx": "请在 WPS/Excel 中打开后另存为 .xlsx 再导入。",
+            "pdf": "请重新下载或导出 PDF，或改为导入 .docx 原文。"}.get(kind, "请在 WPS/Word 中打开后另存为 .docx 再导入。")
+    return f"无法读取文件：该文件不是有效的 {shown}（可能已损坏）。{todo}"
+
+
+def _dispatch(kind: str, data: bytes, path: Path, suffix: str) -> SourceDocument:
+    if kind == "docx":
+        if suffix in (".xlsx", ".pptx"):
+            raise NoticeReadError(_damaged("xlsx" if suffix == ".xlsx" else "docx", suffix))
+        from .docx_reader import read_docx
+
+        return read_docx(data)
+    if kind == "xlsx":
+        from .xlsx_reader import read_xlsx
+
+        return read_xlsx(data)
+    if kind == "pdf":
+        from .pdf_reader import read_pdf
+
+        return read_pdf(data)
+    if kind in ("html", "mht"):
+        from .html_reader import read_html, read_mht
+
+        return read_mht(data) if kind == "mht" else read_html(data)
+    if kind in ("ole", "rtf"):
+        from .legacy_reader import read_legacy
+
+        return read_legacy(data, path, suffix)
+    if kind == "txt":
+        from .text_reader import read_text_bytes
+
+        return read_text_bytes(data)
+    raise NoticeReadError(f"无法读取文件：不支持“{suffix or '无扩展名'}”类型的文件。{SUPPORTED}")

@@ -1,0 +1,218 @@
+"""The service API over the ledger: everything the UI and the command line may do to stored data.
+
+Every public method is one user action and one transaction. Methods take and return plain domain
+objects (``desktop.domain``); nothing outside ``desktop.storage`` sees a session or SQL.
+Methods that change data return what an undo command needs to reverse them:
+
+    action                              undo
+    add_task(…) -> id                   delete_task(id)          (redo: add_task(…, new_id=id))
+    delete_task(id) -> snapshot         restore_tasks(snapshot)
+    set_fields(id, **new) -> old        set_fields(id, **old)
+    set_units(id, role, names) -> old   set_units(id, role, old)
+    move_task / indent / outdent        move_task(id, *returned_place)
+    split_task(id, at) -> new_id        unsplit(id, new_id, old_text) (redo: split_task(id, at, new_id))
+    merge_with_next(id) -> snapshot     unmerge(id, snapshot)
+    update_notice / update_unit -> old  the same call with the old values
+
+Every change writes change-log rows (``changes()``) in the same transaction. ``ChangeEntry.what`` is
+a task field name (domain.TASK_FIELDS, one row per changed field, old → new) or one of: add, delete,
+restore, move, indent, outdent, split, unsplit, merge, unmerge, units:lead, units:responsible,
+create_notice, delete_notice, notice.<field>, unit:add, unit.<field>. Problems of the file
+or disk raise ``LedgerError`` (Chinese message, show it); ``NotFoundError`` (a LedgerError) when a row
+was deleted elsewhere. Wrong field names raise TypeError, impossible tree moves ValueError: bugs.
+
+This module is import-light on purpose: the SQLAlchemy implementation (``service.py``, ~0.6 s to
+import) is loaded when a ``Ledger`` is constructed, not when the UI imports these names.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.domain import ChangeEntry, NoticeInfo, TaskRow, UnitInfo, UnitRole
+from desktop.storage.errors import LedgerError, NotFoundError
+
+if TYPE_CHECKING:
+    from desktop.storage.service import SqlLedger
+
+__all__ = ["Ledger", "LedgerError", "NotFoundError", "TaskSnapshot"]
+
+
+@dataclass
+class TaskSnapshot:
+    """Everything needed to put a deleted subtree back exactly (same ids, same place)."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)  # task column values, parents first
+    units: list[tuple[int, str, str]] = field(default_factory=list)  # (task_id, role, unit name)
+    # merge_with_next only: children moved under the merged task, as (task_id, old parent_id, old position)
+    moved: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+class Ledger:
+    """Open a ledger: a SQLite file in ``data_dir`` (``noticedesk.sqlite``) or ``db_url``.
+
+    ``data_dir=None`` means ``paths.default_data_dir()``; the folder is created if missing. An older
+    file is backed up to ``backups/`` and migrated; a file from a newer NoticeDesk, a corrupt file or
+    a locked one raises LedgerError and is left as it was.
+    """
+
+    def __init__(self, data_dir: Path | None = None, db_url: str | None = None) -> None:
+        from desktop.storage.service import SqlLedger  # SQLAlchemy is imported here, not at start-up
+
+        self._impl: SqlLedger = SqlLedger(data_dir, db_url)
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file (None when opened by ``db_url``)."""
+        return self._impl.path
+
+    @property
+    def data_dir(self) -> Path | None:
+        return self._impl.data_dir
+
+    @property
+    def schema_version(self) -> int:
+        return self._impl.schema_version
+
+    def close(self) -> None:
+        self._impl.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- notices -------------------------------------------------------------------------
+    def notices(self) -> list[NoticeInfo]:
+        """All notices, newest year first (then newest date, then newest id), with task_count
+        (every node of the tree, section headings included)."""
+        return self._impl.notices()
+
+    def notice(self, notice_id: int) -> NoticeInfo:
+        return self._impl.notice(notice_id)
+
+    def notice_source(self, notice_id: int) -> tuple[str | None, bytes | None, str | None]:
+        """(original file name, its bytes, source_text) of a notice."""
+        return self._impl.notice_source(notice_id)
+
+    def create_notice(self, title: str, *, doc_number: str | None = None, issuer: str | None = None,
+                      date: dt.date | None = None, year: int | None = None, recipients: str | None = None,
+                      source_name: str | None = None, source_text: str | None = None,
+                      source_bytes: bytes | None = None) -> int:
+        """Store a notice without tasks; ``year`` defaults to ``date.year``."""
+        return self._impl.create_notice(title, doc_number=doc_number, issuer=issuer, date=date, year=year,
+                                        recipients=recipients, source_name=source_name,
+                                        source_text=source_text, source_bytes=source_bytes)
+
+    def create_notice_with_tasks(self, meta: dict[str, Any], tasks: list[dict[str, Any]]) -> int:
+        """Store a notice and its tasks in ONE transaction (what importing calls); returns its id.
+
+        ``meta``: the keyword arguments of create_notice, ``title`` required. Each task dict holds
+        task fields (domain.TASK_FIELDS, source_start/source_end, lead_units/units as lists of names)
+        plus optionally ``section``: the heading path, "一、… > （一）…" or a list of heading texts, and
+        ``children``: a list of task dicts (items under the task). One section node is created per
+        distinct heading path (title = heading without its 序号), in first-seen order, and the task
+        goes under the deepest one; tasks without a section go to the top level.
+        """
+        return self._impl.create_notice_with_tasks(meta, tasks)
+
+    def update_notice(self, notice_id: int, **fields: Any) -> dict[str, Any]:
+        """Set notice fields; returns the old values (for undo)."""
+        return self._impl.update_notice(notice_id, **fields)
+
+    def delete_notice(self, notice_id: int) -> None:
+        """Delete a notice with all its tasks (not undoable; ask the clerk first)."""
+        self._impl.delete_notice(notice_id)
+
+    # --- tasks ---------------------------------------------------------------------------
+    def tasks(self, notice_id: int) -> list[TaskRow]:
+        """The notice's tree in pre-order (parents before children, siblings by position), with
+        depth, derived number, units and child_count filled in."""
+        return self._impl.tasks(notice_id)
+
+    def task(self, task_id: int) -> TaskRow:
+        return self._impl.task(task_id)
+
+    def add_task(self, notice_id: int, parent_id: int | None = None, index: int | None = None, *,
+                 new_id: int | None = None, **fields: Any) -> int:
+        """Insert a task as child ``index`` of ``parent_id`` (None = top level; index None = last).
+        ``fields`` may include any of domain.TASK_FIELDS plus lead_units / units (lists of names).
+        ``new_id`` forces the id (redo of an undone add)."""
+        return self._impl.add_task(notice_id, parent_id, index, new_id=new_id, **fields)
+
+    def delete_task(self, task_id: int) -> TaskSnapshot:
+        """Delete a task and its subtree; returns the snapshot that restore_tasks puts back."""
+        return self._impl.delete_task(task_id)
+
+    def restore_tasks(self, snapshot: TaskSnapshot) -> None:
+        """Undo of delete_task: re-insert the rows with their ids, parents and positions."""
+        self._impl.restore_tasks(snapshot)
+
+    def set_fields(self, task_id: int, **fields: Any) -> dict[str, Any]:
+        """Set task fields (domain.TASK_FIELDS, source_start, source_end); returns the old values of
+        all the fields given. Logged in the change log (one row per field that changed)."""
+        return self._impl.set_fields(task_id, **fields)
+
+    def set_units(self, task_id: int, role: UnitRole, names: list[str]) -> list[str]:
+        """Replace the task's units of a role by ``names`` (new names enter the unit directory);
+        returns the old names."""
+        return self._impl.set_units(task_id, role, names)
+
+    def move_task(self, task_id: int, parent_id: int | None, index: int) -> tuple[int | None, int]:
+        """Move a task (with its subtree) to child ``index`` of ``parent_id``; returns the old
+        (parent_id, index) so the move can be undone by calling move_task again.
+        ``index`` is the task's index after the move (clamped to the list)."""
+        return self._impl.move_task(task_id, parent_id, index)
+
+    def indent(self, task_id: int) -> tuple[int | None, int]:
+        """Make the task the last child of its previous sibling; returns the old place.
+        ValueError for a first child (the UI disables the action there)."""
+        return self._impl.indent(task_id)
+
+    def outdent(self, task_id: int) -> tuple[int | None, int]:
+        """Make the task the next sibling of its parent; returns the old place.
+        ValueError for a top-level task."""
+        return self._impl.outdent(task_id)
+
+    def split_task(self, task_id: int, at: int, new_id: int | None = None) -> int:
+        """Cut ``text`` at character ``at``: the rest becomes a new next sibling (same units,
+        deadline); returns its id (``new_id`` forces the id on redo)."""
+        return self._impl.split_task(task_id, at, new_id)
+
+    def unsplit(self, task_id: int, new_id: int, text: str | None = None) -> None:
+        """Undo of split_task: remove the split-off sibling ``new_id`` and give ``task_id`` its
+        original ``text`` back (None: join the two texts)."""
+        self._impl.unsplit(task_id, new_id, text)
+
+    def merge_with_next(self, task_id: int) -> TaskSnapshot:
+        """Append the next sibling's text to this task, move its children under this task and
+        delete it; returns a snapshot from which ``unmerge`` restores both."""
+        return self._impl.merge_with_next(task_id)
+
+    def unmerge(self, task_id: int, snapshot: TaskSnapshot) -> None:
+        self._impl.unmerge(task_id, snapshot)
+
+    # --- units ---------------------------------------------------------------------------
+    def units(self) -> list[UnitInfo]:
+        """The unit directory in its order."""
+        return self._impl.units()
+
+    def add_unit(self, name: str, **fields: Any) -> int:
+        """Fields: short_name, aliases, category, order, collective. LedgerError if the name exists."""
+        return self._impl.add_unit(name, **fields)
+
+    def update_unit(self, unit_id: int, **fields: Any) -> dict[str, Any]:
+        """Set unit fields (name and those of add_unit); returns the old values."""
+        return self._impl.update_unit(unit_id, **fields)
+
+    def resolve_unit(self, name: str) -> UnitInfo | None:
+        """Find a unit by full name, short name or alias."""
+        return self._impl.resolve_unit(name)
+
+    # --- history -------------------------------------------------------------------------
+    def changes(self, notice_id: int | None = None, limit: int = 200) -> list[ChangeEntry]:
+        """The change log, newest first."""
+        return self._impl.changes(notice_id, limit)

@@ -1,0 +1,115 @@
+"""The 编辑 actions (QActions with Chinese labels and shortcuts), their menu/toolbar order and enabled state.
+
+Structure actions that reuse keys text fields need (Delete, Alt+↑/↓, Ctrl+←/→) only fire while the
+task table has focus (``Qt.WidgetWithChildrenShortcut`` on the view); undo/redo, inserts, split,
+merge, find and 新建通知 work anywhere in the window. Tab / Shift+Tab (indent/outdent) are handled
+by the table itself.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QApplication, QMenu, QStyle, QToolBar, QWidget
+
+Key = QKeySequence
+
+
+class EditActions(QObject):
+    """All actions of the window's 编辑 menu and toolbar."""
+
+    def __init__(self, parent: QWidget, undo_group: QUndoGroup) -> None:
+        super().__init__(parent)
+        style = QApplication.style()
+        sp = QStyle.StandardPixmap
+
+        # own actions rather than QUndoGroup.createUndoAction: the controller stores pending typing first
+        self.undo = QAction("撤销", self)
+        self.undo.setObjectName("undo")
+        self.undo.setShortcuts([Key("Ctrl+Z")])
+        self.undo.setIcon(style.standardIcon(sp.SP_ArrowBack))
+        self.redo = QAction("重做", self)
+        self.redo.setObjectName("redo")
+        self.redo.setShortcuts([Key("Ctrl+Y"), Key("Ctrl+Shift+Z")])
+        self.redo.setIcon(style.standardIcon(sp.SP_ArrowForward))
+        self._bind_undo_group(undo_group)
+
+        def make(name: str, text: str, keys: list[str], tip: str = "", icon=None) -> QAction:
+            action = QAction(text, self)
+            action.setObjectName(name)
+            action.setShortcuts([Key(k) for k in keys])
+            shown = "、".join(Key(k).toString(Key.SequenceFormat.NativeText) for k in keys)
+            action.setToolTip(f"{text}（{shown}）" + (f"\n{tip}" if tip else "") if shown else text)
+            action.setStatusTip(tip or text)
+            if icon is not None:
+                action.setIcon(style.standardIcon(icon))
+            return action
+
+        self.new_notice = make("newNotice", "新建通知", ["Ctrl+N"], icon=sp.SP_FileIcon)
+        self.insert_sibling = make("insertSibling", "插入同级", ["Insert", "Ctrl+Return", "Ctrl+Enter"],
+                                   "在当前任务之后插入一条同级任务")
+        self.insert_child = make("insertChild", "插入下级", ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"],
+                                 "在当前任务下插入一条下级任务")
+        self.delete = make("deleteTasks", "删除", ["Delete"], "删除选中的任务（连同下级）",
+                           icon=sp.SP_TrashIcon)
+        self.move_up = make("moveUp", "上移", ["Alt+Up"], icon=sp.SP_ArrowUp)
+        self.move_down = make("moveDown", "下移", ["Alt+Down"], icon=sp.SP_ArrowDown)
+        self.outdent = make("outdent", "升级", ["Ctrl+Left"], "变为上级任务的下一条同级（也可按 Shift+Tab）",
+                            icon=sp.SP_ArrowLeft)
+        self.indent = make("indent", "降级", ["Ctrl+Right"], "变为上一条同级任务的下级（也可按 Tab）",
+                           icon=sp.SP_ArrowRight)
+        self.split = make("split", "在光标处拆分", ["Ctrl+Shift+S"],
+                          "把右侧“具体内容”从光标处拆成两条任务")
+        self.merge = make("merge", "与下一条合并", ["Ctrl+Shift+M"], "把下一条同级任务并入当前任务")
+        self.find = make("find", "查找", ["Ctrl+F"], "按内容、单位、状态、时限筛选任务")
+
+        self.tree_scoped = [self.delete, self.move_up, self.move_down, self.outdent, self.indent]
+        for action in self.tree_scoped:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.task_actions = {
+            "insert_sibling": self.insert_sibling, "insert_child": self.insert_child, "delete": self.delete,
+            "move_up": self.move_up, "move_down": self.move_down, "outdent": self.outdent,
+            "indent": self.indent, "split": self.split, "merge": self.merge, "find": self.find,
+        }
+
+    def _bind_undo_group(self, group: QUndoGroup) -> None:
+        """Labels follow the active stack: “撤销 修改任务名称”, “重做 删除任务” …"""
+        def label(action: QAction, verb: str, text: str) -> None:
+            action.setText(f"{verb} {text}" if text else verb)
+
+        group.undoTextChanged.connect(lambda t: label(self.undo, "撤销", t))
+        group.redoTextChanged.connect(lambda t: label(self.redo, "重做", t))
+        group.canUndoChanged.connect(self.undo.setEnabled)
+        group.canRedoChanged.connect(self.redo.setEnabled)
+        self.undo.setEnabled(group.canUndo())
+        self.redo.setEnabled(group.canRedo())
+
+    def attach_tree_shortcuts(self, view: QWidget) -> None:
+        """Make the tree-scoped shortcuts live while ``view`` (or its cell editor) has focus."""
+        view.addActions(self.tree_scoped)
+
+    def fill_menu(self, menu: QMenu) -> None:
+        menu.addActions([self.undo, self.redo])
+        menu.addSeparator()
+        menu.addActions([self.insert_sibling, self.insert_child, self.delete])
+        menu.addSeparator()
+        menu.addActions([self.move_up, self.move_down, self.outdent, self.indent])
+        menu.addSeparator()
+        menu.addActions([self.split, self.merge])
+        menu.addSeparator()
+        menu.addAction(self.find)
+
+    def fill_toolbar(self, toolbar: QToolBar) -> None:
+        toolbar.addActions([self.new_notice])
+        toolbar.addSeparator()
+        toolbar.addActions([self.undo, self.redo])
+        toolbar.addSeparator()
+        toolbar.addActions([self.insert_sibling, self.insert_child, self.delete])
+        toolbar.addSeparator()
+        toolbar.addActions([self.move_up, self.move_down, self.outdent, self.indent])
+        toolbar.addSeparator()
+        toolbar.addActions([self.split, self.merge, self.find])
+
+    def set_enabled(self, states: dict[str, bool]) -> None:
+        """Enable task actions from the controller's ``capabilities()``."""
+        for name, action in self.task_actions.items():
+            action.setEnabled(states.get(name, False))

@@ -1,0 +1,102 @@
+"""Filter bar above the task table: search text, unit, status and deadline choices → a TaskFilter."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+
+from desktop.domain import Status
+
+from .task_filter import UNFINISHED, DeadlineFilter, TaskFilter
+from .unit_picker import UnitDirectory
+
+ALL_UNITS = "全部单位"
+ALL_STATUSES = "全部状态"
+
+
+class _SearchEdit(QLineEdit):
+    escaped = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class FilterBar(QWidget):
+    """Emits ``filter_changed(TaskFilter)`` whenever a choice changes (filtering is fast enough per keystroke)."""
+
+    filter_changed = Signal(object)
+
+    def __init__(self, directory: UnitDirectory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filterBar")
+        self.directory = directory
+        self.text_edit = _SearchEdit()
+        self.text_edit.setPlaceholderText("查找：任务名称、内容、单位、责任人…（Ctrl+F，Esc 清除）")
+        self.text_edit.setClearButtonEnabled(True)
+        self.unit_combo = QComboBox()
+        self.unit_combo.setMinimumContentsLength(8)
+        self.unit_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.status_combo = QComboBox()
+        self.status_combo.addItem(ALL_STATUSES, None)
+        self.status_combo.addItem(UNFINISHED, UNFINISHED)
+        for s in Status:
+            self.status_combo.addItem(s.value, s)
+        self.deadline_combo = QComboBox()
+        for d in DeadlineFilter:
+            self.deadline_combo.addItem(d.value, d)
+        self.clear_button = QPushButton("清除筛选")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(self.text_edit, 3)
+        layout.addWidget(self.unit_combo, 1)
+        layout.addWidget(self.status_combo)
+        layout.addWidget(self.deadline_combo)
+        layout.addWidget(self.clear_button)
+        self._fill_units()
+
+        self.text_edit.textChanged.connect(self._emit)
+        self.text_edit.escaped.connect(self.clear)
+        for combo in (self.unit_combo, self.status_combo, self.deadline_combo):
+            combo.currentIndexChanged.connect(self._emit)
+        self.clear_button.clicked.connect(self.clear)
+        directory.changed.connect(self._fill_units)
+
+    def _fill_units(self) -> None:
+        current = self.unit_combo.currentText()
+        self.unit_combo.blockSignals(True)
+        self.unit_combo.clear()
+        self.unit_combo.addItem(ALL_UNITS, None)
+        for u in self.directory.units:
+            self.unit_combo.addItem(u.name, u.name)
+        found = self.unit_combo.findText(current)
+        self.unit_combo.setCurrentIndex(max(found, 0))
+        self.unit_combo.blockSignals(False)
+
+    def current_filter(self) -> TaskFilter:
+        unit = self.unit_combo.currentData()
+        return TaskFilter(text=self.text_edit.text(),
+                          unit_names=self.directory.spellings(unit) if unit else frozenset(),
+                          status=self.status_combo.currentData(),
+                          deadline=self.deadline_combo.currentData() or DeadlineFilter.ANY)
+
+    def _emit(self, *_args) -> None:
+        self.filter_changed.emit(self.current_filter())
+
+    def clear(self) -> None:
+        for w in (self.text_edit, self.unit_combo, self.status_combo, self.deadline_combo):
+            w.blockSignals(True)
+        self.text_edit.clear()
+        self.unit_combo.setCurrentIndex(0)
+        self.status_combo.setCurrentIndex(0)
+        self.deadline_combo.setCurrentIndex(0)
+        for w in (self.text_edit, self.unit_combo, self.status_combo, self.deadline_combo):
+            w.blockSignals(False)
+        self._emit()
+
+    def focus_search(self) -> None:
+        self.show()
+        self.text_edit.setFocus()
+        self.text_edit.selectAll()

@@ -1,0 +1,170 @@
+"""MainWindow: assembles the notice list, filter bar, task table, detail panel, menus and status bar.
+
+The window only wires parts together; the edit logic lives in ``TaskController``, the commands
+in ``undo_commands``, the widgets in their own modules. Every edit is stored by the Ledger at
+once, so there is no save action; closing stores what is still being typed and the window and
+dock layout (QSettings, IniFormat, ``noticedesk.ini`` in the data folder).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
+
+from desktop.storage.ledger import Ledger
+
+from .actions import EditActions
+from .detail_panel import DetailPanel
+from .filter_bar import FilterBar
+from .messages import MessageBridge
+from .notice_list import NoticeList
+from .task_controller import TaskController
+from .task_model import TaskTreeModel
+from .task_view import TaskView
+from .unit_picker import UnitDirectory
+
+SETTINGS_FILE = "noticedesk.ini"
+WINDOW_TITLE = "要点台账"
+
+
+def open_settings(ledger: Ledger, settings: QSettings | str | Path | None) -> QSettings:
+    """The window's QSettings: as given, a file path, or ``noticedesk.ini`` beside the ledger."""
+    if isinstance(settings, QSettings):
+        return settings
+    if settings is None:
+        data_dir = getattr(ledger, "data_dir", None)
+        if data_dir is None:
+            return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "NoticeDesk", "NoticeDesk")
+        settings = Path(data_dir) / SETTINGS_FILE
+    return QSettings(str(settings), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    """The 要点台账 main window over one Ledger."""
+
+    def __init__(self, ledger: Ledger, parent: QWidget | None = None, *,
+                 settings: QSettings | str | Path | None = None, messages: MessageBridge | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(WINDOW_TITLE)
+        self.ledger = ledger
+        self.settings = open_settings(ledger, settings)
+        self.messages = messages if messages is not None else MessageBridge(self)
+
+        self.directory = UnitDirectory(parent=self)
+        self.model = TaskTreeModel(self)
+        self.view = TaskView(self.model, self.directory)
+        self.filter_bar = FilterBar(self.directory)
+        self.panel = DetailPanel(self.directory)
+        self.notice_list = NoticeList(ledger, self.messages)
+        self.controller = TaskController(ledger, self.messages, self.view, self.panel, self.directory, self)
+        self.controller.reload_units()
+        self.actions = EditActions(self, self.controller.undo_group)
+        self.actions.attach_tree_shortcuts(self.view)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+        self.notice_dock = self._dock("noticeDock", "通知", self.notice_list, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.detail_dock = self._dock("detailDock", "任务详情", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self._build_menus()
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+        self._connect()
+        self.resize(1280, 800)
+        self.resizeDocks([self.notice_dock, self.detail_dock], [230, 320], Qt.Orientation.Horizontal)
+        self._restore_settings()
+        if self.notice_list.current_id() is None:
+            ids = self.notice_list.notice_ids()
+            last = self.settings.value("window/lastNotice", None)
+            try:
+                last = int(last) if last is not None else None
+            except (TypeError, ValueError):
+                last = None
+            self.notice_list.select(last if last in ids else (ids[0] if ids else None))
+        self.controller.set_notice(self.notice_list.current_id())
+        self.actions.set_enabled(self.controller.capabilities())
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        file_menu.addAction(a.new_notice)
+        file_menu.addActions([self.notice_list.edit_action, self.notice_list.delete_action])
+        file_menu.addSeparator()
+        self.quit_action = QAction("退出", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+        self.edit_menu = self.menuBar().addMenu("编辑(&E)")
+        a.fill_menu(self.edit_menu)
+        view_menu = self.menuBar().addMenu("视图(&V)")
+        for dock in (self.notice_dock, self.detail_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        toolbar = QToolBar("工具栏", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        a.fill_toolbar(toolbar)
+        self.addToolBar(toolbar)
+        view_menu.addAction(toolbar.toggleViewAction())
+
+    def _connect(self) -> None:
+        a, c = self.actions, self.controller
+        a.undo.triggered.connect(c.undo)
+        a.redo.triggered.connect(c.redo)
+        a.new_notice.triggered.connect(lambda: self.notice_list.new_notice())
+        a.insert_sibling.triggered.connect(lambda: c.insert_sibling())
+        a.insert_child.triggered.connect(lambda: c.insert_child())
+        a.delete.triggered.connect(c.delete_selected)
+        a.move_up.triggered.connect(c.move_up)
+        a.move_down.triggered.connect(c.move_down)
+        a.indent.triggered.connect(c.indent)
+        a.outdent.triggered.connect(c.outdent)
+        a.split.triggered.connect(c.split_at_cursor)
+        a.merge.triggered.connect(c.merge_with_next)
+        a.find.triggered.connect(self.filter_bar.focus_search)
+        c.capabilities_changed.connect(a.set_enabled)
+        c.counts_changed.connect(self.count_label.setText)
+        c.task_count_changed.connect(self.notice_list.set_task_count)
+        self.notice_list.current_changed.connect(c.set_notice)
+        self.notice_list.notice_deleted.connect(c.forget_notice)
+        self.filter_bar.filter_changed.connect(c.set_filter)
+        self.messages.shown.connect(lambda _level, _title, text: self.statusBar().showMessage(text, 8000))
+
+    # --- settings -----------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        s = self.settings
+        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),
+                             ("taskView/header", self.view.header().restoreState)):
+            value = s.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("taskView/header", self.view.header().saveState())
+        if self.controller.notice_id is not None:
+            s.setValue("window/lastNotice", self.controller.notice_id)
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.controller.commit_pending()
+        self.save_settings()
+        super().closeEvent(event)

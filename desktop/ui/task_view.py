@@ -1,0 +1,194 @@
+"""TaskView: the decomposition table as a tree table (QTreeView) with editors, drag-move and an empty hint.
+
+The view knows nothing about storage. It remembers which tasks the clerk collapsed (everything
+else is expanded after a reload), turns Tab / Shift+Tab into ``indent_requested`` /
+``outdent_requested``, and paints a hint over an empty table.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QTreeView,
+    QWidget,
+)
+
+from .task_delegates import StatusDelegate, WrappedTextDelegate
+from .task_model import (
+    COL_DEADLINE,
+    COL_LEAD,
+    COL_NUMBER,
+    COL_STATUS,
+    COL_TEXT,
+    COL_TITLE,
+    COL_UNITS,
+    TaskTreeModel,
+)
+from .unit_picker import UnitDirectory, UnitPickerDelegate
+
+DEFAULT_WIDTHS = {COL_NUMBER: 90, COL_TITLE: 170, COL_TEXT: 380, COL_LEAD: 130, COL_UNITS: 170,
+                  COL_DEADLINE: 100, COL_STATUS: 64}
+COMPACT_ABOVE = 1000  # notices with more tasks get uniform two-line rows (layout cost grows per row)
+HINT_EMPTY = "这份通知还没有任务。按 Insert 添加第一条任务"
+HINT_NO_NOTICE = "请在左侧选择或新建通知（Ctrl+N）"
+HINT_NO_MATCH = "没有符合筛选条件的任务"
+
+
+class TaskView(QTreeView):
+    """Tree table of tasks: ExtendedSelection of whole rows, inline editors, internal drag-move."""
+
+    indent_requested = Signal()
+    outdent_requested = Signal()
+
+    def __init__(self, model: TaskTreeModel, directory: UnitDirectory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("taskView")
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(True)
+        self.setUniformRowHeights(False)
+        self.setAllColumnsShowFocus(True)
+        self.setIndentation(14)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # per-pixel would size every wrapped row
+        self.hint = HINT_NO_NOTICE
+        self.collapsed_ids: set[int] = set()
+        self.collapsed.connect(self._remember_collapsed)
+        self.expanded.connect(self._remember_expanded)
+
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for col, width in DEFAULT_WIDTHS.items():
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._column_resized)
+
+        self._text_delegate = WrappedTextDelegate(header, self)
+        self._unit_delegate = UnitPickerDelegate(directory, self)
+        self._status_delegate = StatusDelegate(self)
+        self.setItemDelegateForColumn(COL_TEXT, self._text_delegate)
+        self.setItemDelegateForColumn(COL_LEAD, self._unit_delegate)
+        self.setItemDelegateForColumn(COL_UNITS, self._unit_delegate)
+        self.setItemDelegateForColumn(COL_STATUS, self._status_delegate)
+
+    def task_model(self) -> TaskTreeModel:
+        model = self.model()
+        assert isinstance(model, TaskTreeModel)
+        return model
+
+    # --- expanded state -----------------------------------------------------------------------
+    def _remember_collapsed(self, index: QModelIndex) -> None:
+        tid = self.task_model().task_id(index)
+        if tid:
+            self.collapsed_ids.add(tid)
+
+    def _remember_expanded(self, index: QModelIndex) -> None:
+        tid = self.task_model().task_id(index)
+        if tid:
+            self.collapsed_ids.discard(tid)
+
+    def restore_expanded(self) -> None:
+        """Expand every parent except those the clerk collapsed (call right after a model reset).
+
+        Right after a reset the view's layout is still pending, so ``expand`` only records the
+        index; one layout follows. ``expandAll`` would instead ask the (Python) model for the flags
+        of every row, twice as slow at 5,000 tasks.
+        """
+        model = self.task_model()
+        collapsed = self.collapsed_ids
+        self.blockSignals(True)
+        try:
+            for tid in model.parent_ids():
+                if tid not in collapsed:
+                    self.expand(model.index_for_id(tid))
+        finally:
+            self.blockSignals(False)
+
+    def set_row_count_hint(self, count: int) -> None:
+        """Wrapped rows grow to fit 具体内容 (up to 8 lines); above COMPACT_ABOVE tasks every row
+        is two lines high, which keeps a reset + layout of 5,000 rows within a keystroke."""
+        compact = count > COMPACT_ABOVE
+        if compact != self.uniformRowHeights():
+            self.setUniformRowHeights(compact)
+
+    def _column_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == COL_TEXT:
+            self.scheduleDelayedItemsLayout()  # wrapped row heights depend on the column width
+
+    # --- selection ----------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected rows in tree order (the current row if nothing is selected)."""
+        model = self.task_model()
+        ids = {model.task_id(ix) for ix in self.selectionModel().selectedRows()}
+        ids.discard(None)
+        if not ids:
+            cur = model.task_id(self.currentIndex())
+            return [cur] if cur else []
+        order = {r.id: i for i, r in enumerate(model.rows())}
+        return sorted((i for i in ids if i is not None), key=lambda i: order.get(i, 0))
+
+    def current_id(self) -> int | None:
+        return self.task_model().task_id(self.currentIndex())
+
+    def select_ids(self, ids: list[int], current: int | None = None, column: int = COL_TITLE) -> None:
+        """Select these tasks' rows and make ``current`` (default: the first) the current row."""
+        model = self.task_model()
+        sel = QItemSelection()
+        for tid in ids:
+            ix = model.index_for_id(tid)
+            if ix.isValid():
+                sel.select(ix, ix.siblingAtColumn(model.columnCount() - 1))
+        current = current if current is not None else (ids[0] if ids else None)
+        cur_ix = model.index_for_id(current, column) if current else QModelIndex()
+        sm = self.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        if cur_ix.isValid():
+            sm.setCurrentIndex(cur_ix, flags.NoUpdate)
+            self.scrollTo(cur_ix)
+        sm.select(sel, flags.ClearAndSelect | flags.Rows)
+        if not cur_ix.isValid():
+            sm.setCurrentIndex(QModelIndex(), flags.NoUpdate)
+
+    def commit_open_editor(self) -> None:
+        """Store and close a cell editor that is still open (before an action reloads the model)."""
+        if self.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = QApplication.focusWidget()
+        while editor is not None and editor.parentWidget() is not self.viewport():
+            editor = editor.parentWidget()
+        if editor is not None:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    # --- keys and painting --------------------------------------------------------------------
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
+        """Tab indents and Shift+Tab outdents the selected tasks (instead of moving focus)."""
+        if self.state() == QAbstractItemView.State.EditingState:
+            return super().focusNextPrevChild(next)
+        (self.indent_requested if next else self.outdent_requested).emit()
+        return True
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.model() is not None and self.model().rowCount() == 0 and self.hint:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(self.viewport().rect().adjusted(20, 20, -20, -20),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                             | Qt.TextFlag.TextWordWrap, self.hint)
+            painter.end()

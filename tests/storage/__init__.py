@@ -1,0 +1,1 @@
+"""Tests of desktop.storage: the ledger file, its migrations and the service API."""

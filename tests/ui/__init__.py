@@ -1,0 +1,1 @@
+"""UI tests: widgets, the task model and whole edit sessions under pytest-qt."""
