@@ -78,8 +78,8 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
         self._connect()
-        self.resize(1280, 800)
-        self.resizeDocks([self.notice_dock, self.detail_dock], [230, 320], Qt.Orientation.Horizontal)
+        self._default_size()
+        self.resizeDocks([self.notice_dock, self.detail_dock], [210, 290], Qt.Orientation.Horizontal)
         self._restore_settings()
         if self.notice_list.current_id() is None:
             ids = self.notice_list.notice_ids()
@@ -147,6 +147,14 @@ class MainWindow(QMainWindow):
         self.messages.shown.connect(lambda _level, _title, text: self.statusBar().showMessage(text, 8000))
 
     # --- settings -----------------------------------------------------------------------------
+    def _default_size(self) -> None:
+        """First start: most of the screen (office PCs are often 1366×768), until a saved size exists."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None or screen.width() < 200:
+            self.resize(1280, 800)
+            return
+        self.resize(min(1600, int(screen.width() * 0.95)), min(1000, int(screen.height() * 0.92)))
+
     def _restore_settings(self) -> None:
         s = self.settings
         for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),

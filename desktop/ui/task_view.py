@@ -30,8 +30,9 @@ from .task_model import (
 )
 from .unit_picker import UnitDirectory, UnitPickerDelegate
 
-DEFAULT_WIDTHS = {COL_NUMBER: 90, COL_TITLE: 170, COL_TEXT: 380, COL_LEAD: 130, COL_UNITS: 170,
-                  COL_DEADLINE: 100, COL_STATUS: 64}
+# 具体内容 stretches into whatever is left, so the unit and deadline columns stay in view on 1366×768.
+DEFAULT_WIDTHS = {COL_NUMBER: 76, COL_TITLE: 150, COL_TEXT: 300, COL_LEAD: 110, COL_UNITS: 150,
+                  COL_DEADLINE: 84, COL_STATUS: 60}
 COMPACT_ABOVE = 1000  # notices with more tasks get uniform two-line rows (layout cost grows per row)
 HINT_EMPTY = "这份通知还没有任务。按 Insert 添加第一条任务"
 HINT_NO_NOTICE = "请在左侧选择或新建通知（Ctrl+N）"
