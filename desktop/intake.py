@@ -53,3 +53,19 @@ def ledger_rows(parsed: Any, source_name: str | None = None) -> tuple[dict[str, 
             "source_end": span[1],
         })
     return meta, rows
+
+
+def nested_rows(rows: list[Any]) -> list[dict[str, Any]]:
+    """A notice's tree (``Ledger.tasks()`` rows in pre-order) as nested task dicts with ``children``,
+    the shape ``create_notice_with_tasks`` takes: how the import window hands the reviewed table over."""
+    from desktop.domain import TASK_FIELDS
+
+    made: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for r in rows:
+        item = {name: getattr(r, name) for name in TASK_FIELDS}
+        item.update(lead_units=list(r.lead_units), units=list(r.units), source_start=r.source_start,
+                    source_end=r.source_end, children=[])
+        made[r.id] = item
+        (made[r.parent_id]["children"] if r.parent_id in made else roots).append(item)
+    return roots

@@ -18,6 +18,7 @@ from desktop.storage.ledger import Ledger
 from .actions import EditActions
 from .detail_panel import DetailPanel
 from .filter_bar import FilterBar
+from .import_dialog import ImportDialog
 from .messages import MessageBridge
 from .notice_list import NoticeList
 from .task_controller import TaskController
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self._default_size()
         self.resizeDocks([self.notice_dock, self.detail_dock], [210, 290], Qt.Orientation.Horizontal)
         self._restore_settings()
+        self.setAcceptDrops(True)
         if self.notice_list.current_id() is None:
             ids = self.notice_list.notice_ids()
             last = self.settings.value("window/lastNotice", None)
@@ -105,6 +107,11 @@ class MainWindow(QMainWindow):
         a = self.actions
         file_menu = self.menuBar().addMenu("文件(&F)")
         file_menu.addAction(a.new_notice)
+        self.import_action = QAction("导入通知…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.import_action.setStatusTip("从 .docx、.txt、网页、PDF、.xlsx 或粘贴的文字导入通知，生成任务分解表")
+        self.import_action.triggered.connect(lambda: self.import_notice())
+        file_menu.addAction(self.import_action)
         file_menu.addActions([self.notice_list.edit_action, self.notice_list.delete_action])
         file_menu.addSeparator()
         self.quit_action = QAction("退出", self)
@@ -145,6 +152,34 @@ class MainWindow(QMainWindow):
         self.notice_list.notice_deleted.connect(c.forget_notice)
         self.filter_bar.filter_changed.connect(c.set_filter)
         self.messages.shown.connect(lambda _level, _title, text: self.statusBar().showMessage(text, 8000))
+
+    # --- import -------------------------------------------------------------------------------
+    def import_notice(self, path: Path | None = None) -> ImportDialog:
+        """Open the import window (on ``path`` when given: drag-and-drop, tests); returns it."""
+        self.controller.commit_pending()
+        dialog = ImportDialog(self.ledger, self.messages, self)
+        dialog.imported.connect(self._imported)
+        if path is not None and not dialog.load_file(path):
+            dialog.deleteLater()
+            return dialog
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
+
+    def _imported(self, notice_id: int) -> None:
+        self.notice_list.reload(select_id=notice_id)
+        self.controller.reload_units()
+        self.controller.set_notice(notice_id)
+        self.statusBar().showMessage("通知已导入。", 8000)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            self.import_notice(Path(files[0]))
 
     # --- settings -----------------------------------------------------------------------------
     def _default_size(self) -> None:
