@@ -158,3 +158,12 @@ def test_full_width_enumerators_and_inline_ordinals():
     assert parsed.tasks[1].lead_units == ["县发改局"]
     assert parsed.tasks[0].text.startswith("一是做好A")
     assert parsed.tasks[3].section == "二、保障措施 > 1．细化措施"
+
+
+def test_attribution_with_cooperating_units_and_trailing_deadline():
+    from desktop.importing.parse.units import parse_attribution
+
+    att = parse_attribution("镇综治中心牵头，各村（社区）配合，全年")
+    assert (att.lead, att.units, att.deadline) == (["镇综治中心"], ["各村（社区）"], "全年")
+    att = parse_attribution("县政府办负责落实，9月底前")
+    assert (att.lead, att.units, att.deadline) == (["县政府办"], [], "9月底前")

@@ -130,7 +130,9 @@ def _take_deadline(text: str) -> tuple[str, str | None]:
     parts = re.split(r"([，,；;])", text)
     keep, deadline = [], None
     for part in parts:
-        d = find_deadline(part) if not is_unit_like(part.strip()) else None
+        d = find_deadline(part)
+        if d and is_unit_like(part.strip()) and re.sub(r"\s", "", part) != re.sub(r"\s", "", d):
+            d = None  # a unit name that merely contains a date-like word; a bare "全年" is a deadline
         if d and deadline is None and len(re.sub(r"[\s完成前底]", "", part)) <= len(d) + 6:
             deadline = d
             continue
