@@ -1,0 +1,226 @@
+"""The page-independent description of a document that the builders produce and both writers render.
+
+A ``Doc`` is a list of blocks: grid-line paragraphs (``Para``), tables (``Table``) and page breaks. Table
+rows are either full-width section rows (``SectionRow``) or ``ItemRow``s; an item row with ``cont=True``
+continues the task above it, so its merged columns (序号, 任务名称) are one cell with the row above.
+Also here: the tree helpers every builder uses (units inherited from ancestors, task grouping, dates).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from desktop.documents import layout
+from desktop.domain import NoticeInfo, Status, TaskRow
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: str | None) -> str:
+    """Text safe for XML and PDF: no control characters, "\\r\\n" → "\\n", trimmed."""
+    return _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+@dataclass
+class Para:
+    """A paragraph set on the line grid (every line one ``layout.LINE_PITCH``)."""
+
+    text: str
+    role: str = "fang"
+    size: float = layout.SIZE_BODY
+    align: str = "left"  # left | center | right | justify
+    indent: float = 0.0  # first-line indent, in characters
+    left: float = 0.0  # left indent of all lines, in characters
+    right: float = 0.0  # right indent, in characters
+    keep_with_next: bool = False
+
+
+@dataclass
+class SectionRow:
+    """A full-width row: a section heading (level 1 黑体, 2 楷体, deeper 仿宋) or a unit heading."""
+
+    text: str
+    level: int = 1
+
+
+@dataclass
+class ItemRow:
+    """One table row; ``cont`` = continues the task above (merged columns are blank here)."""
+
+    cells: list[str]
+    cont: bool = False
+
+
+@dataclass
+class Table:
+    """A table with a repeated header row; ``merged`` are column indexes merged over a task's rows."""
+
+    columns: list[layout.ColumnSpec]
+    rows: list[SectionRow | ItemRow]
+    merged: tuple[int, ...] = ()
+
+
+@dataclass
+class PageBreak:
+    """Start a new page."""
+
+
+Block = Para | Table | PageBreak
+
+
+@dataclass
+class Doc:
+    """A whole document: orientation, blocks, and the title for the file's metadata."""
+
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    landscape: bool = True
+
+    def row_count(self) -> int:
+        return sum(len(b.rows) for b in self.blocks if isinstance(b, Table))
+
+
+# ---- tree helpers -------------------------------------------------------------------------------
+
+
+def cn_date(d: dt.date | None) -> str:
+    """2024年3月1日 (clause 7.3.5.4: no leading zeros)."""
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def subject(notice: NoticeInfo) -> str:
+    """What a notice is about, for document titles: 关于印发《X》的通知 → X."""
+    t = clean(notice.title) or "通知"
+    t = re.sub(r"^关于", "", t)
+    t = re.sub(r"^(印发|转发|下发)", "", t)
+    t = re.sub(r"的(通知|意见|方案)$", "", t)
+    return t.replace("《", "").replace("》", "") or clean(notice.title)
+
+
+def doc_title(notice: NoticeInfo, what: str) -> str:
+    return f"{subject(notice)}{what}"
+
+
+def is_open(row: TaskRow) -> bool:
+    return row.status in (Status.NOT_STARTED, Status.IN_PROGRESS, Status.PAUSED)
+
+
+def days_overdue(row: TaskRow, today: dt.date) -> int:
+    """Days past the due date (0 when not due, done, or 长期坚持)."""
+    from desktop.domain import DeadlineKind
+
+    if not is_open(row) or row.due_date is None or row.deadline_kind == DeadlineKind.LONG_TERM:
+        return 0
+    return max(0, (today - row.due_date).days)
+
+
+@dataclass
+class Tree:
+    """The task tree of one notice, with units inherited from the nearest ancestor that names some."""
+
+    rows: list[TaskRow]
+    by_id: dict[int, TaskRow] = field(init=False)
+    children: dict[int | None, list[TaskRow]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.rows}
+        self.children = {}
+        for r in self.rows:
+            self.children.setdefault(r.parent_id, []).append(r)
+
+    def kids(self, row: TaskRow) -> list[TaskRow]:
+        return self.children.get(row.id, [])
+
+    def is_task_group(self, row: TaskRow) -> bool:
+        """A task whose children are its item rows (all leaves, below the top level)."""
+        kids = self.kids(row)
+        return bool(kids) and row.depth >= 2 and not any(self.kids(k) for k in kids)
+
+    def is_section(self, row: TaskRow) -> bool:
+        return bool(self.kids(row)) and not self.is_task_group(row)
+
+    def _inherit(self, row: TaskRow, attr: str) -> list[str]:
+        r: TaskRow | None = row
+        while r is not None:
+            v = getattr(r, attr)
+            if v:
+                return list(v)
+            r = self.by_id.get(r.parent_id) if r.parent_id is not None else None
+        return []
+
+    def lead(self, row: TaskRow) -> list[str]:
+        return self._inherit(row, "lead_units")
+
+    def units(self, row: TaskRow) -> list[str]:
+        return self._inherit(row, "units")
+
+    def deadline(self, row: TaskRow) -> str:
+        r: TaskRow | None = row
+        while r is not None:
+            if r.deadline_text:
+                return clean(r.deadline_text)
+            r = self.by_id.get(r.parent_id) if r.parent_id is not None else None
+        return ""
+
+    def group_of(self, row: TaskRow) -> TaskRow | None:
+        """The task a leaf is an item of, if any."""
+        p = self.by_id.get(row.parent_id) if row.parent_id is not None else None
+        return p if p is not None and self.is_task_group(p) else None
+
+    def work_rows(self) -> list[TaskRow]:
+        """The rows that carry work: leaves, plus task groups whose own text is more than a title."""
+        return [r for r in self.rows if not self.kids(r) or (self.is_task_group(r) and own_text(r))]
+
+    def sections_above(self, row: TaskRow) -> list[TaskRow]:
+        out = []
+        r = self.by_id.get(row.parent_id) if row.parent_id is not None else None
+        while r is not None:
+            if self.is_section(r):
+                out.append(r)
+            r = self.by_id.get(r.parent_id) if r.parent_id is not None else None
+        return out[::-1]
+
+
+def own_text(row: TaskRow) -> str:
+    """A group task's own body beyond its title ("" if none)."""
+    text, title = clean(row.text), clean(row.title)
+    return "" if not text or text == title else text
+
+
+def content(row: TaskRow, with_number: bool = False) -> str:
+    """具体内容 of a row: its text (with the title in front when the text does not repeat it)."""
+    text, title = clean(row.text), clean(row.title)
+    body = text if not title or title in text else (f"{title}。{text}" if text else title)
+    return f"{clean(row.number)}{body}" if with_number and row.number else body
+
+
+def heading(row: TaskRow) -> str:
+    return f"{clean(row.number)}{clean(row.title) or clean(row.text)}"
+
+
+def task_lines(tree: Tree, cells: Callable[[int, TaskRow | None, TaskRow], list[str]],
+               keep: Callable[[TaskRow], bool] = lambda r: True) -> list[SectionRow | ItemRow]:
+    """Table rows in tree order for the work rows ``keep`` accepts: section rows above them, and one
+    task per 序号 whose items continue it. ``cells(seq, task, item)`` gives the cells of an item row
+    (``task`` is the group, or None for a task without items; for a group's own text ``item is task``)."""
+    out: list[SectionRow | ItemRow] = []
+    shown: set[int] = set()
+    seq = 0
+    last_group: int | None = None
+    for r in tree.work_rows():
+        if not keep(r):
+            continue
+        for s in tree.sections_above(r):
+            if s.id not in shown:
+                shown.add(s.id)
+                out.append(SectionRow(heading(s), s.depth))
+                last_group = None
+        group = r if tree.is_task_group(r) else tree.group_of(r)
+        cont = group is not None and group.id == last_group
+        if not cont:
+            seq += 1
+        out.append(ItemRow(cells(seq, group, r), cont))
+        last_group = group.id if group is not None else None
+    return out
