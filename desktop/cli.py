@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--status")
     sp.add_argument("--done-on", metavar="YYYY-MM-DD")
     sp.add_argument("--note")
+    sp = cmd("export", "导出公文格式文档（.docx / .pdf）", cmd_export)
+    sp.add_argument("notice_id", type=int)
+    sp.add_argument("--what", required=True, choices=["table", "units", "open", "progress", "report"],
+                    help="table 任务分解表，units 单位任务清单，open 未完成事项清单，progress 落实情况汇总表，report 落实情况报告")
+    sp.add_argument("--format", required=True, choices=["docx", "pdf"], dest="fmt")
+    sp.add_argument("--out", required=True, metavar="PATH")
+    sp.add_argument("--unit", metavar="NAME", help="只导出这个单位的任务（用于 units）")
+    sp.add_argument("--columns", metavar="COLS", help="任务分解表的附加列，用逗号分隔：owner,completion,remark")
+    sp.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算逾期（默认今天）")
     return p
 
 
@@ -227,6 +236,36 @@ def cmd_task(args: argparse.Namespace) -> int:
     finally:
         ledger.close()
     print(f"已更新任务 {row.id}：{row.title}（{row.status.value}）")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.documents import export
+
+    today = _parse_date(args.today) if args.today else None
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UserError(f"保存位置不存在：{out.parent}。请先建立该文件夹或换一个位置。")
+    if out.suffix.lower() != f".{args.fmt}":
+        out = out.with_name(out.name + f".{args.fmt}") if not out.suffix else out
+    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
+    ledger = open_ledger(args)
+    try:
+        _notice_or_fail(ledger, args.notice_id)
+        notice = ledger.notice(args.notice_id)
+        rows = ledger.tasks(args.notice_id)
+    finally:
+        ledger.close()
+    if args.unit and args.unit not in {u for r in rows for u in r.lead_units + r.units}:
+        raise UserError(f"这份通知中没有单位“{args.unit}”的任务。请检查单位名称（需与台账中的写法一致）。")
+    try:
+        result = export(args.what, notice, rows, args.fmt, out, unit=args.unit, columns=columns, today=today)
+    except PermissionError:
+        raise UserError(f"无法写入 {out}：文件可能正在被 WPS/Word 打开，或没有写入权限。请关闭后重试。") from None
+    pages = f"，共 {result.pages} 页" if result.pages else ""
+    print(f"已导出：{result.path}{pages}")
+    for message in result.messages():
+        print(f"注意：{message}")
     return 0
 
 
