@@ -4,10 +4,16 @@ Prints medians of 5 whole-process runs of each, measured alternately in one run 
 on a noisy shared machine. Goal (issue 2): NoticeDesk ≤ 2× the bare window. Two NoticeDesk figures:
 the splash on screen (the program visibly answers) and the ready window (ledger open, main window
 shown, event loop idle: what `--quit-when-ready` waits for).
+
+By default the app opens an empty ledger in a temporary folder. ``--data-dir DIR`` (or
+``$BENCH_DATA_DIR``) copies DIR's ledger file into the temporary folder first, to time the start-up
+on a ledger with notices in it (the original is never opened).
 """
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,8 +46,10 @@ def wall(cmd: list[str], env: dict[str, str]) -> tuple[float, dict[str, float]]:
     return total, marks
 
 
-def main(runs: int = 5) -> None:
+def main(runs: int = 5, source: Path | None = None) -> None:
     with tempfile.TemporaryDirectory() as data:
+        if source is not None:
+            shutil.copyfile(source / "noticedesk.sqlite", Path(data) / "noticedesk.sqlite")
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                    NOTICEDESK_DATA_DIR=data, NOTICEDESK_TIMING="1")
         app_cmd = [sys.executable, "-m", "desktop", "--quit-when-ready", "--no-err-windows"]
@@ -56,7 +64,8 @@ def main(runs: int = 5) -> None:
             splash_t.append(marks["splash_visible"])
             ready_t.append(marks["ready"])
     b = statistics.median(bare_t)
-    print(f"start-up, median of {runs} whole processes (bare PySide6 window: {b * 1000:.0f} ms):")
+    ledger = f"copy of {source}" if source is not None else "empty ledger"
+    print(f"start-up, median of {runs} whole processes, {ledger} (bare PySide6 window: {b * 1000:.0f} ms):")
     for label, values in (("splash on screen", splash_t), ("window ready (--quit-when-ready)", ready_t),
                           ("process exit", app_t)):
         m = statistics.median(values)
@@ -64,4 +73,9 @@ def main(runs: int = 5) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=os.environ.get("BENCH_DATA_DIR") or None,
+                        help="time the start-up on a copy of this folder's noticedesk.sqlite")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    main(args.runs, Path(args.data_dir) if args.data_dir else None)

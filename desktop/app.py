@@ -1,7 +1,9 @@
 """Starts the desktop app: QApplication, fonts, Chinese translations, exception hook, main window.
 
-A splash screen goes up as soon as Qt is loaded: opening the ledger costs the SQLAlchemy import
-(~0.4 s on a 2-core office PC), and the clerk should see the program respond before that.
+A splash screen goes up as soon as Qt is loaded: opening a new or older ledger costs the SQLAlchemy
+import (~0.4 s on a 2-core office PC), and the clerk should see the program respond before that. An
+up-to-date ledger is read without it (storage/quickread.py) and SQLAlchemy is loaded in the
+background once the window is up.
 """
 from __future__ import annotations
 
@@ -67,6 +69,13 @@ def run_gui(data_dir: Path, db_url: str | None = None, quit_when_ready: bool = F
     if quit_when_ready:
         # singleShot(0) runs once the event loop is idle, i.e. after the first paint was queued.
         QTimer.singleShot(0, lambda: (_timing("ready"), app.quit()))
+    else:
+        # The window was filled without SQLAlchemy (storage/quickread.py); import it in the
+        # background once the window has painted, so the clerk's first edit does not wait for it.
+        import threading
+
+        QTimer.singleShot(300, lambda: threading.Thread(target=ledger.warm_up, name="ledger-warm-up",
+                                                        daemon=True).start())
     status = app.exec()
     ledger.close()
     return status

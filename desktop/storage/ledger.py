@@ -22,22 +22,32 @@ or disk raise ``LedgerError`` (Chinese message, show it); ``NotFoundError`` (a L
 was deleted elsewhere. Wrong field names raise TypeError, impossible tree moves ValueError: bugs.
 
 This module is import-light on purpose: the SQLAlchemy implementation (``service.py``, ~0.6 s to
-import) is loaded when a ``Ledger`` is constructed, not when the UI imports these names.
+import) is loaded when it is first needed, not when the UI imports these names. Opening an existing,
+up-to-date SQLite file does not need it: ``notices()``, ``tasks()`` and ``units()`` (all the main
+window reads while it starts) are then answered by ``quickread`` on the stdlib ``sqlite3`` until any
+other method is called or ``warm_up()`` runs; from then on everything goes through ``service.py``.
 """
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain import ChangeEntry, NoticeInfo, TaskRow, UnitInfo, UnitRole
 from desktop.storage.errors import LedgerError, NotFoundError
+from desktop.storage.paths import DB_FILE_NAME, default_data_dir
+from desktop.storage.quickread import CURRENT_VERSION, QuickReader
 
 if TYPE_CHECKING:
     from desktop.storage.service import SqlLedger
 
 __all__ = ["Ledger", "LedgerError", "NotFoundError", "TaskSnapshot"]
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -56,28 +66,101 @@ class Ledger:
     ``data_dir=None`` means ``paths.default_data_dir()``; the folder is created if missing. An older
     file is backed up to ``backups/`` and migrated; a file from a newer NoticeDesk, a corrupt file or
     a locked one raises LedgerError and is left as it was.
+
+    An existing SQLite file already at the current schema version is opened without SQLAlchemy (see
+    the module docstring): the SQLAlchemy implementation is built by the first call that is not one
+    of the start-up reads, or by ``warm_up()``. Thread-safe in that respect only: one thread may
+    call ``warm_up()`` while another uses the ledger.
     """
 
     def __init__(self, data_dir: Path | None = None, db_url: str | None = None) -> None:
-        from desktop.storage.service import SqlLedger  # SQLAlchemy is imported here, not at start-up
+        self._sql: SqlLedger | None = None
+        self._quick: QuickReader | None = None
+        self._build_lock = threading.Lock()  # one build of the implementation; close() waits for it
+        self._quick_lock = threading.Lock()  # the reader's connection: one query at a time, then closed
+        self._closed = False
+        if db_url is None:
+            data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+            self._quick = QuickReader.open_if_current(data_dir / DB_FILE_NAME)
+        self._data_dir, self._db_url = data_dir, db_url
+        if self._quick is None:  # new, older, newer or foreign file, or PostgreSQL: checked and opened now
+            self._build()
 
-        self._impl: SqlLedger = SqlLedger(data_dir, db_url)
+    def _build(self) -> SqlLedger:
+        """The SQLAlchemy implementation, built on first need (SQLAlchemy is imported here)."""
+        sql = self._sql
+        if sql is not None:
+            return sql
+        with self._build_lock:
+            if self._sql is None:
+                from desktop.storage.service import SqlLedger
+
+                sql = SqlLedger(self._data_dir, self._db_url)  # a LedgerError leaves the reader in place
+                with self._quick_lock:  # waits for a quick read under way in another thread
+                    self._sql = sql
+                    quick, self._quick = self._quick, None
+                    if quick is not None:
+                        quick.close()
+            return self._sql
+
+    @property
+    def _impl(self) -> SqlLedger:
+        return self._build()
+
+    def _read(self, name: str, *args: Any) -> Any:
+        """A start-up read: from the quick reader while there is one, else from the implementation."""
+        if self._quick is not None:
+            with self._quick_lock:
+                quick = self._quick
+                if quick is not None:
+                    try:
+                        return getattr(quick, name)(*args)
+                    except sqlite3.Error:
+                        # Locked, damaged, changed under us …: the implementation answers, or raises
+                        # the LedgerError it raises for that problem.
+                        _log.info("quick read %s failed; using the full implementation", name, exc_info=True)
+        return getattr(self._build(), name)(*args)
+
+    def warm_up(self) -> None:
+        """Build the SQLAlchemy implementation now if it is not built yet (for a background thread
+        after the window shows, so the first edit does not wait for the import). A LedgerError is
+        logged, not raised: the next call that needs the implementation raises it."""
+        with self._build_lock:
+            if self._closed or self._sql is not None:
+                return
+        try:
+            self._build()
+        except LedgerError:
+            _log.warning("opening the ledger in the background failed", exc_info=True)
 
     @property
     def path(self) -> Path | None:
         """The SQLite file (None when opened by ``db_url``)."""
-        return self._impl.path
+        if self._sql is not None:
+            return self._sql.path
+        return None if self._data_dir is None else self._data_dir / DB_FILE_NAME
 
     @property
     def data_dir(self) -> Path | None:
-        return self._impl.data_dir
+        if self._sql is not None:
+            return self._sql.data_dir
+        return self._data_dir
 
     @property
     def schema_version(self) -> int:
-        return self._impl.schema_version
+        if self._sql is not None:
+            return self._sql.schema_version
+        return CURRENT_VERSION  # the quick reader is only used on files at this version
 
     def close(self) -> None:
-        self._impl.close()
+        with self._build_lock:  # a warm-up under way finishes first, so its engine is disposed too
+            self._closed = True
+            with self._quick_lock:
+                quick, self._quick = self._quick, None
+                if quick is not None:
+                    quick.close()
+            if self._sql is not None:
+                self._sql.close()
 
     def __enter__(self) -> Ledger:
         return self
@@ -89,7 +172,7 @@ class Ledger:
     def notices(self) -> list[NoticeInfo]:
         """All notices, newest year first (then newest date, then newest id), with task_count
         (every node of the tree, section headings included)."""
-        return self._impl.notices()
+        return self._read("notices")
 
     def notice(self, notice_id: int) -> NoticeInfo:
         return self._impl.notice(notice_id)
@@ -131,7 +214,7 @@ class Ledger:
     def tasks(self, notice_id: int) -> list[TaskRow]:
         """The notice's tree in pre-order (parents before children, siblings by position), with
         depth, derived number, units and child_count filled in."""
-        return self._impl.tasks(notice_id)
+        return self._read("tasks", notice_id)
 
     def task(self, task_id: int) -> TaskRow:
         return self._impl.task(task_id)
@@ -198,7 +281,7 @@ class Ledger:
     # --- units ---------------------------------------------------------------------------
     def units(self) -> list[UnitInfo]:
         """The unit directory in its order."""
-        return self._impl.units()
+        return self._read("units")
 
     def add_unit(self, name: str, **fields: Any) -> int:
         """Fields: short_name, aliases, category, order, collective. LedgerError if the name exists."""

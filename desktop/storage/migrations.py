@@ -7,7 +7,9 @@ scheme works on PostgreSQL. Before an existing file is migrated it is copied to
 left untouched.
 
 To change the schema: add ``if version < N`` to ``_run_steps`` with explicit DDL, bump
-``CURRENT_VERSION``, and change ``models.py`` to match (``test_migrations`` compares the two).
+``CURRENT_VERSION`` (defined in ``quickread.py`` so the start-up can read it without SQLAlchemy;
+check its queries against the new schema too), and change ``models.py`` to match
+(``test_migrations`` compares the two).
 """
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ from sqlalchemy.engine import URL, Connection, Engine
 
 from desktop.storage.engine import make_engine, write_engine
 from desktop.storage.errors import LedgerError
+from desktop.storage.quickread import CURRENT_VERSION, VERSION_KEY
 
-CURRENT_VERSION = 2
-VERSION_KEY = "schema_version"
+__all__ = ["CURRENT_VERSION", "VERSION_KEY", "check", "create_at_version", "read_version", "upgrade"]
 
 # The few type spellings that differ between engines; everything else in the DDL is standard SQL.
 _DIALECT_WORDS = {

@@ -42,6 +42,7 @@ from desktop.storage.errors import LedgerError, NotFoundError
 from desktop.storage.ledger import TaskSnapshot
 from desktop.storage.models import ChangeLog, Notice, Task, TaskUnit, Unit
 from desktop.storage.paths import BACKUP_DIR_NAME, DB_FILE_NAME, default_data_dir
+from desktop.storage.quickread import build_tree
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -525,31 +526,7 @@ class SqlLedger:
                 .join(Task.__table__, task.id == link.task_id).join(Unit.__table__, unit.id == link.unit_id)
                 .where(task.notice_id == notice_id)
                 .order_by(link.task_id, link.role, link.position)).all()
-        lead: dict[int, list[str]] = defaultdict(list)
-        resp: dict[int, list[str]] = defaultdict(list)
-        for task_id, role, name in links:
-            (lead if role is UnitRole.LEAD else resp)[task_id].append(name)
-        children: dict[int | None, list[Any]] = defaultdict(list)
-        for r in rows:
-            children[r[2]].append(r)
-        out: list[TaskRow] = []
-        no_kids: list[Any] = []
-        # Pre-order walk with an explicit stack (no recursion limit on deep trees).
-        stack: list[tuple[Any, int, int]] = [(r, 1, i) for i, r in reversed(list(enumerate(children[None], 1)))]
-        while stack:
-            r, depth, index = stack.pop()
-            (tid, nid, pid, pos, title, text, owner, deadline_text, due_date, deadline_kind, status, done_on,
-             progress_note, remark, source_start, source_end) = r
-            kids = children.get(tid, no_kids)
-            out.append(TaskRow(
-                id=tid, notice_id=nid, parent_id=pid, position=pos, depth=depth, number=number_for(depth, index),
-                title=title, text=text, lead_units=lead.get(tid, []), units=resp.get(tid, []), owner=owner,
-                deadline_text=deadline_text, due_date=due_date, deadline_kind=deadline_kind, status=status,
-                done_on=done_on, progress_note=progress_note, remark=remark, source_start=source_start,
-                source_end=source_end, child_count=len(kids)))
-            for i in range(len(kids), 0, -1):
-                stack.append((kids[i - 1], depth + 1, i))
-        return out
+        return build_tree(rows, links)
 
     @_guarded
     def task(self, task_id: int) -> TaskRow:
