@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench dist dist-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
+
+dist: $(STAMP)
+	$(PY) -m pip install --quiet "pyinstaller>=6.10,<7"
+	PY=$(PY) bash installer/build_linux.sh
+
+dist-check: dist
+	bash installer/smoke_test.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

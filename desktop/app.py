@@ -38,6 +38,11 @@ def run_gui(data_dir: Path, db_url: str | None = None, quit_when_ready: bool = F
         app.installTranslator(translator)
 
     app.setFont(choose_ui_font(register_bundled_fonts()))
+    from PySide6.QtGui import QIcon
+
+    from desktop.resources import resource
+
+    app.setWindowIcon(QIcon(str(resource("icons", "noticedesk-256.png"))))
     splash = _splash(app)
     _timing("splash_visible")
 
