@@ -55,6 +55,13 @@ class ExportResult:
         return out
 
 
+def draft_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date | None = None, unit: str | None = None):
+    """Every field of the 落实情况报告 drafted for the clerk to edit (``report.ReportInfo``)."""
+    from desktop.documents.report import draft_report as draft
+
+    return draft(notice, rows, today or dt.date.today(), unit)
+
+
 def build(kind: str, notice: NoticeInfo, rows: list[TaskRow], *, unit: str | None = None,
           columns: list[str] | None = None, today: dt.date | None = None, report=None):
     """The ``model.Doc`` of a document kind (see ``KINDS``)."""
@@ -86,7 +93,8 @@ def export(kind: str, notice: NoticeInfo, rows: list[TaskRow], fmt: str, out: Pa
     ``rows``: the notice's tasks in tree pre-order (depth, number, child_count, parent_id filled).
     ``unit``: only this unit's list (kind 'units'). ``columns``: extra columns of the 任务分解表 among
     'owner', 'completion', 'remark'. ``today``: the as-of date of 'open', 'progress', 'report'.
-    ``report``: a ``report.ReportInfo`` for kind 'report'. ``progress(done, total)`` is called as rows are
+    ``report``: a ``report.ReportInfo`` for kind 'report' (None: ``draft_report``'s draft, with the
+    落实情况汇总表 attached). ``progress(done, total)`` is called as rows are
     laid out; when ``cancel()`` returns True the export stops and raises ``ExportCancelled``.
     """
     if fmt not in FORMATS:

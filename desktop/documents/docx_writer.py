@@ -3,9 +3,13 @@
 Every run names its font in all four rFonts slots (w:eastAsia included, doc §3.1). Table rows are built
 once with the API as templates and then deep-copied as XML (``<w:tr>``), which is ~20× faster than
 ``add_row``. Header rows carry w:tblHeader, all rows w:cantSplit; a task's 序号/任务名称 cells merge
-vertically (w:vMerge) over its item rows. Page numbers "— N —": portrait in the footer, odd right / even
-left (clause 7.5); landscape in the header as a floating one-cell table with text turned clockwise, odd at
-the bottom-left, even at the top-left (clause 8, doc §3.4).
+vertically (w:vMerge) over its item rows, and nothing chains a task's rows together, so a page may break
+between any two of them (a section row keeps with the row after it). Column widths come from
+``model.table_widths``, as in the PDF. Page numbers "— N —": portrait in the footer, odd right / even left
+(clause 7.5); landscape in the header as a floating one-cell table with text turned clockwise, odd at the
+bottom-left, even at the top-left (clause 8, doc §3.4). ``NewSection`` starts a Word section of the other
+orientation; the 版头 is red paragraphs with a red bottom border, the 版记 a floating table anchored to the
+bottom of the 版心.
 """
 from __future__ import annotations
 
@@ -15,7 +19,18 @@ from pathlib import Path
 
 from desktop.documents import fonts, layout
 from desktop.documents.layout import mm
-from desktop.documents.model import Doc, ItemRow, PageBreak, Para, SectionRow, Table
+from desktop.documents.model import (
+    Doc,
+    Imprint,
+    ItemRow,
+    Masthead,
+    NewSection,
+    PageBreak,
+    Para,
+    SectionRow,
+    Table,
+    table_widths,
+)
 from desktop.documents.pdf_writer import Cancelled
 
 # pPr children that follow w:snapToGrid in the schema (Word rejects out-of-order children)
@@ -54,8 +69,8 @@ class DocxWriter:
         self.used.add(role)
         return fonts.docx_name(role)
 
-    def set_run(self, run_el, role: str, size: float, spacing: float = 0.0) -> None:
-        """Font name in ascii/hAnsi/eastAsia (+ hint), size in half-points, optional character spacing."""
+    def set_run(self, run_el, role: str, size: float, spacing: float = 0.0, color: str | None = None) -> None:
+        """Font name in ascii/hAnsi/eastAsia (+ hint), colour, size in half-points, character spacing."""
         from docx.oxml.ns import qn
 
         name = self.font(role)
@@ -64,6 +79,8 @@ class DocxWriter:
         for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
             rf.set(qn(f"w:{slot}"), name)
         rf.set(qn("w:hint"), "eastAsia")
+        if color:
+            rpr.append(_el("w:color", val=color))
         if spacing:
             rpr.append(_el("w:spacing", val=str(round(spacing * layout.DOCX_TWIPS_PER_PT))))
         half = str(round(size * 2))
@@ -75,11 +92,22 @@ class DocxWriter:
 
         self.d = Document()
         self._defaults()
-        self._page_setup()
+        self.landscape = self.doc.landscape
+        self._page_setup(self.d.sections[0])
         pending_break = False
         for block in self.doc.blocks:
             if isinstance(block, PageBreak):
                 pending_break = True
+            elif isinstance(block, NewSection):
+                from docx.enum.section import WD_SECTION
+
+                self.landscape = block.landscape
+                self._page_setup(self.d.add_section(WD_SECTION.NEW_PAGE))
+                pending_break = False
+            elif isinstance(block, Masthead):
+                self._masthead(block)
+            elif isinstance(block, Imprint):
+                self._imprint(block)
             elif isinstance(block, Para):
                 p = self._para(block)
                 p.paragraph_format.page_break_before = pending_break or None
@@ -130,13 +158,12 @@ class DocxWriter:
         if lang is not None:
             lang.set(qn("w:eastAsia"), "zh-CN")
 
-    def _page_setup(self) -> None:
+    def _page_setup(self, s) -> None:
         from docx.enum.section import WD_ORIENT
         from docx.oxml.ns import qn
         from docx.shared import Mm
 
-        s = self.d.sections[0]
-        land = self.doc.landscape
+        land = self.landscape
         m = layout.LANDSCAPE if land else layout.PORTRAIT
         s.orientation = WD_ORIENT.LANDSCAPE if land else WD_ORIENT.PORTRAIT
         short, long_ = Mm(layout.PAGE_SHORT_MM), Mm(layout.PAGE_LONG_MM)
@@ -150,6 +177,8 @@ class DocxWriter:
             sect.remove(g)
         sect.append(_el("w:docGrid", type="lines", linePitch=str(layout.LINE_PITCH_TWIPS)))
         self.d.settings.odd_and_even_pages_header_footer = True
+        for part in (s.header, s.even_page_header, s.footer, s.even_page_footer):
+            part.is_linked_to_previous = False
         if land:
             self._rotated_number(s.header, odd=True)
             self._rotated_number(s.even_page_header, odd=False)
@@ -281,9 +310,128 @@ class DocxWriter:
         if b.keep_with_next:
             pf.keep_with_next = True
         run = p.add_run(b.text)
-        spacing = layout.BODY_CHAR_SPACING if (b.size == layout.SIZE_BODY and not self.doc.landscape) else 0.0
+        spacing = layout.BODY_CHAR_SPACING if (b.size == layout.SIZE_BODY and not self.landscape) else 0.0
         self.set_run(run._r, b.role, b.size, spacing)
         return p
+
+    def _masthead(self, m: Masthead) -> None:
+        """Red 发文机关标志 35 mm below the top of the 版心, two blank lines, the 发文字号 with a red bottom border
+        4 mm below it, two blank lines (the title follows)."""
+        from docx.shared import Pt
+
+        width = mm(layout.TYPE_AREA_W_MM)
+        size = min(layout.SIZE_MASTHEAD, width / max(layout.text_em(m.organ), 1))
+        line = size * 1.25
+        p = self.d.add_paragraph()
+        self._format(p, "center", round(line * layout.DOCX_TWIPS_PER_PT), snap=False)
+        # exact line spacing centres the glyph box in the line; its top edge then sits (line − size)/2 down
+        before = mm(layout.MASTHEAD_TOP_MM) - (line - size) / 2
+        p.paragraph_format.space_before = Pt(before)
+        self.set_run(p.add_run(m.organ)._r, "title", size, color=layout.RED_HEX)
+        for _ in range(layout.MASTHEAD_GAP_LINES):
+            self._para(Para(""))
+        num = self._para(Para(m.number, "fang", layout.SIZE_BODY, "center"))
+        ppr = num._p.get_or_add_pPr()
+        bdr = _el("w:pBdr")
+        rule_pt = mm(layout.MASTHEAD_RULE_GAP_MM) - (layout.LINE_PITCH - layout.SIZE_BODY) / 2
+        bdr.append(_el("w:bottom", val="single", sz=str(round(layout.MASTHEAD_RULE_WIDTH * 8)),
+                       space=str(max(0, round(rule_pt))), color=layout.RED_HEX))
+        ppr.insert_element_before(bdr, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                                  "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                                  "w:adjustRightInd", "w:snapToGrid", *_AFTER_SNAP)
+        for _ in range(layout.MASTHEAD_TITLE_GAP_LINES):
+            self._para(Para(""))
+
+    def _imprint(self, im: Imprint) -> None:
+        """版记: a floating borderless table anchored to the bottom of the 版心 (rules: top and bottom 0.35 mm,
+        between rows 0.25 mm), 4号仿宋; 抄送 and 印发机关 空一字 from the left, 印发日期 空一字 from the right."""
+        from docx.oxml.ns import qn
+
+        rows: list[tuple[str, str]] = []
+        if im.cc:
+            rows.append(("抄送：" + im.cc.rstrip("。.，,；;") + "。", ""))
+        if im.printed_by or im.printed_on:
+            rows.append((im.printed_by, f"{im.printed_on}印发" if im.printed_on else ""))
+        if not rows:
+            return
+        tw = layout.DOCX_TWIPS_PER_PT
+        width = round(mm(layout.TYPE_AREA_W_MM) * tw)
+        half = width // 2
+        thick, thin = str(round(layout.IMPRINT_RULE_THICK * 8)), str(round(layout.IMPRINT_RULE_THIN * 8))
+        tbl = _el("w:tbl")
+        tpr = _el("w:tblPr")
+        # lines per row (抄送 may wrap; 回行与冒号后首字对齐): the table's height, so that its bottom rule lies on
+        # the 版心's lower edge (an absolute position: LibreOffice ignores tblpYSpec="bottom")
+        avail = layout.TYPE_AREA_W_MM / layout.MM_PER_PT / layout.SIZE_IMPRINT - 2 - layout.text_em("抄送：")
+        counts = [max(1, -(-int(layout.text_em(left) - (3 if left.startswith("抄送：") else 0)) // int(avail)))
+                  if not right else 1 for left, right in rows]
+        height = sum(counts) * layout.LINE_PITCH_TWIPS
+        # anchored to the page (LibreOffice keeps a full-width table anchored to the margin in the text flow)
+        y = round(mm(layout.PORTRAIT.top + layout.TYPE_AREA_H_MM) * tw) - height
+        tpr.append(_el("w:tblpPr", leftFromText="0", rightFromText="0", topFromText="0", bottomFromText="0",
+                       vertAnchor="page", horzAnchor="page", tblpX=str(round(mm(layout.PORTRAIT.left) * tw)),
+                       tblpY=str(y)))
+        tpr.append(_el("w:tblOverlap", val="never"))
+        tpr.append(_el("w:tblW", w=str(width), type="dxa"))
+        borders = _el("w:tblBorders")
+        for side, sz in (("top", thick), ("left", None), ("bottom", thick), ("right", None), ("insideH", thin),
+                         ("insideV", None)):
+            borders.append(_el(f"w:{side}", val="single", sz=sz, space="0", color="000000") if sz
+                           else _el(f"w:{side}", val="nil"))
+        tpr.append(borders)
+        tpr.append(_el("w:tblLayout", type="fixed"))
+        mar = _el("w:tblCellMar")
+        for side in ("top", "left", "bottom", "right"):
+            mar.append(_el(f"w:{side}", w="0", type="dxa"))
+        tpr.append(mar)
+        tbl.append(tpr)
+        grid = _el("w:tblGrid")
+        grid.append(_el("w:gridCol", w=str(half)))
+        grid.append(_el("w:gridCol", w=str(width - half)))
+        tbl.append(grid)
+        indent = str(round(layout.SIZE_IMPRINT * tw))
+        for (left, right), n_lines in zip(rows, counts, strict=True):
+            tr = _el("w:tr")
+            trpr = _el("w:trPr")
+            trpr.append(_el("w:cantSplit", val="true"))
+            trpr.append(_el("w:trHeight", val=str(n_lines * layout.LINE_PITCH_TWIPS), hRule="exact"))
+            tr.append(trpr)
+            cells = [(left, "left", width, "2")] if not right else [(left, "left", half, None), (right, "right", width - half, None)]
+            for text, jc, w, span in cells:
+                tc = _el("w:tc")
+                tcpr = _el("w:tcPr")
+                tcpr.append(_el("w:tcW", w=str(w), type="dxa"))
+                if span:
+                    tcpr.append(_el("w:gridSpan", val=span))
+                tcpr.append(_el("w:vAlign", val="center"))
+                tc.append(tcpr)
+                p = _el("w:p")
+                ppr = _el("w:pPr")
+                ppr.append(_el("w:snapToGrid", val="0"))
+                ppr.append(_el("w:spacing", before="0", after="0", line=str(layout.LINE_PITCH_TWIPS), lineRule="exact"))
+                if jc == "left" and text.startswith("抄送："):  # 回行与冒号后首字对齐
+                    hang = str(round(layout.text_em("抄送：") * layout.SIZE_IMPRINT * tw))
+                    ppr.append(_el("w:ind", left=str(int(indent) + int(hang)), right=indent, hanging=hang))
+                elif jc == "left":
+                    ppr.append(_el("w:ind", left=indent))
+                else:
+                    ppr.append(_el("w:ind", right=indent))
+                ppr.append(_el("w:jc", val=jc))
+                p.append(ppr)
+                r = _el("w:r")
+                r.append(_el("w:rPr"))
+                self.set_run(r, "fang", layout.SIZE_IMPRINT)
+                t = _el("w:t")
+                t.text = text
+                t.set(qn("xml:space"), "preserve")
+                r.append(t)
+                p.append(r)
+                tc.append(p)
+                tr.append(tc)
+            tbl.append(tr)
+        body = self.d.element.body
+        body.insert(len(body) - 1, tbl)  # before the final sectPr
+        self._spacer()
 
     def _spacer(self) -> None:
         """A 1 pt paragraph after a table (Word needs one; a full one could spill onto a blank page)."""
@@ -297,10 +445,9 @@ class DocxWriter:
         from docx.shared import Pt
 
         cols = table.columns
-        m = layout.LANDSCAPE if self.doc.landscape else layout.PORTRAIT
-        total = mm((layout.PAGE_LONG_MM if self.doc.landscape else layout.PAGE_SHORT_MM) - m.left - m.right)
-        texts = [[r.cells[i] for r in table.rows if isinstance(r, ItemRow)] for i in range(len(cols))]
-        widths = [Pt(w) for w in layout.column_widths(cols, texts, total)]
+        m = layout.LANDSCAPE if self.landscape else layout.PORTRAIT
+        total = mm((layout.PAGE_LONG_MM if self.landscape else layout.PAGE_SHORT_MM) - m.left - m.right)
+        widths = [Pt(w) for w in table_widths(table, total)]
         t = self.d.add_table(rows=0, cols=len(cols))
         t.style = self.d.styles["Table Grid"]
         t.autofit = False

@@ -5,6 +5,7 @@ standard (see ``HAO``). The numbers and their sources are in ../shared/docs/offi
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 MM_PER_PT = 25.4 / 72
@@ -68,6 +69,25 @@ ATTACHMENT_LABEL_LINE = 1
 TITLE_LINE = 3
 TITLE_MAX_CHARS_PER_LINE = 22  # long titles break into centred lines (梯形/菱形 is left to the clerk)
 
+# 版头 (clause 7.2): red 发文机关标志 (小标宋, size not fixed by the standard: 小初, smaller if it would not fit
+# one line), top edge 35 mm below the 版心's; 发文字号 after two blank lines; red rule 4 mm below it; the
+# title two blank lines below the rule. Red = Y80% M80% in print (std 6.2); on screen pure red as in practice.
+SIZE_MASTHEAD = HAO["小初"]
+MASTHEAD_TOP_MM = 35.0
+MASTHEAD_GAP_LINES = 2
+MASTHEAD_RULE_GAP_MM = 4.0
+MASTHEAD_RULE_WIDTH = 1.0  # pt (not fixed by the standard; practice 0.35–1.5 pt)
+MASTHEAD_TITLE_GAP_LINES = 2
+RED_HEX = "FF0000"
+RED_PDF = "1 0 0"
+GLYPH_ASCENT_EM, GLYPH_DESCENT_EM = 0.88, 0.12  # CJK ideographic box around the baseline
+
+# 版记 (clause 7.4): 4号仿宋 rows between rules as wide as the 版心, first and last 0.35 mm, inner 0.25 mm;
+# the last rule on the 版心's lower edge; 抄送/印发机关 空一字 from the left, 印发日期 空一字 from the right.
+SIZE_IMPRINT = HAO["四号"]
+IMPRINT_RULE_THICK = round(0.35 / MM_PER_PT, 2)  # pt
+IMPRINT_RULE_THIN = round(0.25 / MM_PER_PT, 2)
+
 # Tables: 仿宋 小四 cells, 黑体 header and top-level section rows, 楷体 second-level rows.
 TABLE_FONT_SIZE = SIZE_TABLE
 TABLE_LEADING = 16.0  # exact line spacing of a cell line, pt
@@ -98,6 +118,7 @@ COLUMNS: dict[str, ColumnSpec] = {c.key: c for c in (
     ColumnSpec("text", "具体内容", "left", 8.0, 60.0, 3.0),
     ColumnSpec("lead", "牵头单位", "center", 4.0, 10.0, 0.5),
     ColumnSpec("units", "责任单位", "center", 4.0, 12.0, 0.5),
+    ColumnSpec("owners", "责任单位", "center", 4.0, 12.0, 0.5),
     ColumnSpec("deadline", "完成时限", "center", 4.0, 8.0, 0.3),
     ColumnSpec("owner", "责任人", "center", 3.0, 6.0, 0.2),
     ColumnSpec("completion", "完成情况", "left", 4.0, 20.0, 1.0),
@@ -124,25 +145,97 @@ def text_em(text: str) -> float:
     return best
 
 
-def column_widths(columns: list[ColumnSpec], texts: list[list[str]], total: float,
+WIDTH_SAMPLE_ROWS = 240  # rows the width search looks at (evenly spaced); enough to see a column's texts
+WIDTH_STEPS = 48  # the spare width is handed out in about this many steps
+
+
+def _cell_ems(text: str) -> tuple[float, ...]:
+    """Length in em of each hard line of a cell ("" → no lines)."""
+    if not text:
+        return ()
+    out = []
+    for line in text.split("\n"):
+        n, b = len(line), len(line.encode("utf-8"))
+        out.append(n / 2 + (b - n) / 4)
+    return tuple(out)
+
+
+def _lines(ems: tuple[float, ...], avail: float) -> tuple[int, float]:
+    """(lines, fractional lines) a cell needs at ``avail`` em of text width."""
+    whole, frac = 0, 0.0
+    for e in ems:
+        q = e / avail
+        whole += max(1, math.ceil(q - 1e-9))
+        frac += max(1.0, q)
+    return whole, frac
+
+
+def _top2(values: list[float]) -> tuple[float, int, float]:
+    """(largest, its index, second largest) of ``values`` (a row's cells; an empty cell counts 1 line)."""
+    first, at, second = 1.0, -1, 1.0
+    for i, v in enumerate(values):
+        if v > first:
+            first, at, second = v, i, first
+        elif v > second:
+            second = v
+    return first, at, second
+
+
+def column_widths(columns: list[ColumnSpec], rows: list[list[str]], total: float,
                   size: float = TABLE_FONT_SIZE) -> list[float]:
-    """Widths in pt that fit the content: each column gets its natural width (longest cell, capped), spare
-    room goes to the weighted text columns, and when too wide the columns shrink towards their minimum in
-    proportion to what they would give up. ``texts[i]`` are the cells of column ``i``."""
-    pad = 2 * TABLE_PAD_X
-    lo = [c.min_em * size + pad for c in columns]
-    need = []
-    for c, cells, mn in zip(columns, texts, lo, strict=True):
-        natural = max([text_em(c.header) / 2] + [text_em(t) for t in cells])  # headers may wrap in two
-        need.append(max(mn, min(natural, c.max_em) * size + pad))
-    spare = total - sum(need)
-    if spare >= 0:
-        weights = [c.weight for c in columns]
-        if sum(weights) == 0:
-            weights = [1.0] * len(columns)
-        return [n + spare * w / sum(weights) for n, w in zip(need, weights, strict=True)]
-    give = [n - m for n, m in zip(need, lo, strict=True)]
-    room = total - sum(lo)
-    if room <= 0 or sum(give) == 0:
+    """Widths in pt that fit the content: the column widths that make the table shortest.
+
+    Every column first gets its minimum and room for its header (headers of more than four characters may
+    take two lines); the spare width then goes, a step at a time, to the column whose widening saves the
+    most lines over the rows (a row is as tall as its tallest cell; fractional lines break ties, so two
+    columns that must both widen before a row shrinks still attract width). What no column can use goes to
+    the text columns by weight. ``rows`` are the item rows' cells (a task's merged cells only on its first
+    row); at most ``WIDTH_SAMPLE_ROWS`` evenly spaced rows are measured.
+    """
+    n = len(columns)
+    pad = 2 * TABLE_PAD_X / size  # em
+    lo = []
+    for c in columns:
+        head = text_em(c.header)
+        lo.append(max(c.min_em, head if len(c.header) <= 4 else -(-len(c.header) // 2)) + pad)
+    room = total / size - sum(lo)
+    if room <= 0:
         return [total * m / sum(lo) for m in lo]
-    return [m + g * room / sum(give) for m, g in zip(lo, give, strict=True)]
+    if len(rows) > WIDTH_SAMPLE_ROWS:
+        k = len(rows) / WIDTH_SAMPLE_ROWS
+        rows = [rows[int(i * k)] for i in range(WIDTH_SAMPLE_ROWS)]
+    cells = [[_cell_ems(t) for t in r] for r in rows]
+    w = list(lo)
+    # lines[r][c] = (whole, fractional) at the current widths
+    lines = [[_lines(e, w[c] - pad) for c, e in enumerate(row)] for row in cells]
+    step = max(room / WIDTH_STEPS, 0.5)
+    widened: dict[int, tuple[float, list[tuple[int, float]]]] = {}  # column → (avail, its lines one step wider)
+    while room > 1e-6:
+        d = min(step, room)
+        best, best_gain, best_new = -1, (0, 0.0), None
+        tops = [(_top2([x[0] for x in cur]), _top2([x[1] for x in cur])) for cur in lines]
+        for c in range(n):
+            avail = w[c] + d - pad
+            if c not in widened or widened[c][0] != avail:  # only the column widened last step changes
+                widened[c] = (avail, [_lines(row[c], avail) for row in cells])
+            new_col = widened[c][1]
+            gain_w, gain_f = 0, 0.0
+            for (tw, tf), (nw, nf) in zip(tops, new_col, strict=True):
+                if tw[1] == c:  # only the tallest cell of a row makes it shorter
+                    gain_w += tw[0] - max(tw[2], nw)
+                if tf[1] == c:
+                    gain_f += tf[0] - max(tf[2], nf)
+            if (gain_w, gain_f) > best_gain:
+                best, best_gain, best_new = c, (gain_w, gain_f), new_col
+        if best < 0 or best_gain[1] <= 1e-9 and best_gain[0] <= 0:
+            break
+        w[best] += d
+        room -= d
+        for r, cur in enumerate(lines):
+            cur[best] = best_new[r]
+    if room > 1e-6:  # no column needs more: the text columns take the rest
+        weights = [c.weight for c in columns]
+        if not sum(weights):
+            weights = [1.0] * n
+        w = [x + room * wt / sum(weights) for x, wt in zip(w, weights, strict=True)]
+    return [x * size for x in w]

@@ -67,7 +67,32 @@ class PageBreak:
     """Start a new page."""
 
 
-Block = Para | Table | PageBreak
+@dataclass
+class NewSection:
+    """Start a new page in the given orientation (the landscape 附件 after a portrait report, and back)."""
+
+    landscape: bool
+
+
+@dataclass
+class Masthead:
+    """版头 (clause 7.2): the red 发文机关标志 35 mm below the top of the 版心, the 发文字号 two lines below it,
+    the red rule 4 mm under the 发文字号. The title follows two blank lines below the rule."""
+
+    organ: str
+    number: str = ""
+
+
+@dataclass
+class Imprint:
+    """版记 (clause 7.4) at the bottom of the last page: 抄送 and 印发机关/印发日期 between the rules."""
+
+    cc: str = ""
+    printed_by: str = ""
+    printed_on: str = ""  # already formatted: 2023年7月20日
+
+
+Block = Para | Table | PageBreak | NewSection | Masthead | Imprint
 
 
 @dataclass
@@ -82,6 +107,15 @@ class Doc:
         return sum(len(b.rows) for b in self.blocks if isinstance(b, Table))
 
 
+def table_widths(table: Table, total: float) -> list[float]:
+    """Column widths in pt of ``table`` on a type area ``total`` pt wide: the one routine both writers use.
+    A task's merged cells count once (on its first row)."""
+    merged = set(table.merged)
+    rows = [[("" if r.cont and i in merged else t) for i, t in enumerate(r.cells)]
+            for r in table.rows if isinstance(r, ItemRow)]
+    return layout.column_widths(table.columns, rows, total)
+
+
 # ---- tree helpers -------------------------------------------------------------------------------
 
 
@@ -90,17 +124,75 @@ def cn_date(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
+_ISSUE_VERB = "(?:印发|转发|下发|颁发|公布)"
+_DOC_END = re.compile(r"的?(?:通知|通告|函)$")
+_QUOTED = re.compile(r"《([^《》]+)》")
+_TABLE_END = ("任务分解表", "分解表", "台账", "清单")
+_CORE_END = re.compile(r"(?:任务分解表|分解表|任务台账|工作台账)$")
+
+
+def _without_issuer(title: str, issuer: str | None = None) -> str:
+    """The title without the issuing organ(s) in front: "X县人民政府办公室关于…" → "关于…"."""
+    t = title
+    if issuer and t.startswith(issuer) and len(t) > len(issuer):
+        t = t[len(issuer):].lstrip(" 、，")
+    m = re.search(f"关于|{_ISSUE_VERB}", t)
+    if m and m.start() and "《" not in t[:m.start()] and m.start() <= 40:
+        t = t[m.start():]  # joint issuers, or an issuer spelt differently from ``issuer``
+    return t
+
+
+def subject_of(title: str | None, issuer: str | None = None) -> str:
+    """What a notice is about, for document titles.
+
+    关于印发《X》的通知 → X; 关于印发X的通知 / 印发X的通知 → X (the issuer in front is dropped);
+    关于做好X的通知 → 做好X; a plain title (泰州市2018年政务公开工作要点) stays as it is.
+    """
+    full = clean(title)
+    if not full:
+        return "通知"
+    t = _without_issuer(full, clean(issuer) or None)
+    m = re.match(f"(?:关于)?{_ISSUE_VERB}(.*)$", t)
+    if m:
+        rest = m.group(1)
+        quoted = _QUOTED.findall(rest)
+        if quoted:
+            return "、".join(clean(q) for q in quoted)
+        rest = _DOC_END.sub("", rest).strip()
+        return rest or full
+    if t.startswith("关于") and _DOC_END.search(t):
+        return _DOC_END.sub("", t[2:]).strip() or full
+    quoted = _QUOTED.fullmatch(t)
+    return quoted.group(1) if quoted else t
+
+
 def subject(notice: NoticeInfo) -> str:
-    """What a notice is about, for document titles: 关于印发《X》的通知 → X."""
-    t = clean(notice.title) or "通知"
-    t = re.sub(r"^关于", "", t)
-    t = re.sub(r"^(印发|转发|下发)", "", t)
-    t = re.sub(r"的(通知|意见|方案)$", "", t)
-    return t.replace("《", "").replace("》", "") or clean(notice.title)
+    return subject_of(notice.title, notice.issuer)
+
+
+def core_subject(notice: NoticeInfo) -> str:
+    """The subject without a trailing 任务分解表/台账: what the other documents report on."""
+    s = subject(notice)
+    core = _CORE_END.sub("", s)
+    return core if len(core) >= 2 else s
+
+
+def table_title(notice: NoticeInfo) -> str:
+    """任务分解表 title: the subject + 任务分解表, unless the subject already is such a table."""
+    s = subject(notice)
+    return s if s.endswith(_TABLE_END) else f"{s}任务分解表"
+
+
+def report_title(notice: NoticeInfo) -> str:
+    core = core_subject(notice)
+    return f"关于《{core}》落实情况的报告" if core.startswith("关于") else f"关于{core}落实情况的报告"
 
 
 def doc_title(notice: NoticeInfo, what: str) -> str:
-    return f"{subject(notice)}{what}"
+    """The title of a document about the notice: 落实情况汇总表, 未完成事项清单, 任务清单 …"""
+    if what == "任务分解表":
+        return table_title(notice)
+    return f"{core_subject(notice)}{what}"
 
 
 def is_open(row: TaskRow) -> bool:
@@ -156,6 +248,16 @@ class Tree:
     def units(self, row: TaskRow) -> list[str]:
         return self._inherit(row, "units")
 
+    def owners(self, row: TaskRow) -> list[str]:
+        """The units answerable for a row: the nearest of itself and its ancestors that names any, its lead
+        units first, else its responsible units (a table with only a 责任单位 column has no lead)."""
+        r: TaskRow | None = row
+        while r is not None:
+            if r.lead_units or r.units:
+                return list(r.lead_units or r.units)
+            r = self.by_id.get(r.parent_id) if r.parent_id is not None else None
+        return []
+
     def deadline(self, row: TaskRow) -> str:
         r: TaskRow | None = row
         while r is not None:
@@ -189,9 +291,12 @@ def own_text(row: TaskRow) -> str:
     return "" if not text or text == title else text
 
 
-def content(row: TaskRow, with_number: bool = False) -> str:
-    """具体内容 of a row: its text (with the title in front when the text does not repeat it)."""
+def content(row: TaskRow, with_number: bool = False, parent: TaskRow | None = None) -> str:
+    """具体内容 of a row: its text (with the title in front when the text does not repeat it; an item's title
+    that only repeats its task's title is left out)."""
     text, title = clean(row.text), clean(row.title)
+    if parent is not None and title == clean(parent.title):
+        title = ""
     body = text if not title or title in text else (f"{title}。{text}" if text else title)
     return f"{clean(row.number)}{body}" if with_number and row.number else body
 

@@ -24,8 +24,9 @@ NO_UNIT = "未明确责任单位"
 
 
 def owners(tree: Tree, row: TaskRow) -> list[str]:
-    """The units a reminder goes to: the lead units, else the responsible ones."""
-    return tree.lead(row) or tree.units(row) or [NO_UNIT]
+    """The units a reminder goes to: the lead units, else the responsible ones (of the row or, failing that,
+    of its nearest ancestor that names any)."""
+    return tree.owners(row) or [NO_UNIT]
 
 
 def build_open(notice: NoticeInfo, rows: list[TaskRow], today: dt.date) -> Doc:

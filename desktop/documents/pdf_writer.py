@@ -2,9 +2,12 @@
 
 The table layout is done here rather than by platypus: every cell is measured and broken once (``pdf_text``),
 so 5,000 rows take seconds, both Chinese line-breaking rules hold, and every glyph comes from a font that has
-it. Tables repeat their header row on every page, never split a row (unless one row is taller than a page),
-keep a task's item rows with its merged 序号/任务名称 cell together when they fit on one page, and keep a
-section row with the row after it. Page numbers follow clause 7.5, and clause 8 on landscape pages.
+it. Tables repeat their header row on every page and fill each page: a task's item rows may break between
+any two rows (the merged 序号/任务名称 text is repeated on the continuation), a section row stays with the row
+after it, and a row that does not fit in the space left moves to the next page only when it fits on a fresh
+one (otherwise it is split where it stands). Page numbers follow clause 7.5, and clause 8 on landscape pages.
+A document may change orientation (``NewSection``: the landscape 附件 of a portrait report); the 版头
+(``Masthead``) and 版记 (``Imprint``) follow clauses 7.2 and 7.4.
 """
 from __future__ import annotations
 
@@ -14,7 +17,17 @@ from pathlib import Path
 
 from desktop.documents import layout
 from desktop.documents.layout import mm
-from desktop.documents.model import Doc, ItemRow, PageBreak, Para, SectionRow, Table
+from desktop.documents.model import (
+    Doc,
+    Imprint,
+    Masthead,
+    NewSection,
+    PageBreak,
+    Para,
+    SectionRow,
+    Table,
+    table_widths,
+)
 from desktop.documents.pdf_text import FontSet
 
 
@@ -22,13 +35,26 @@ class Cancelled(Exception):
     """The caller's ``cancel()`` returned True."""
 
 
+MIN_SPLIT_LINES = 3  # a row too tall for a page is split where it stands if this many lines fit
+
+
 @dataclass
 class _Row:
     cells: list[list[str] | None]  # wrapped lines per column; None = merged into the row above
-    height: float
+    height: float  # without the merged columns (their text spans the task's rows on a page)
     role: str = "fang"
     section: bool = False
     cont: bool = False
+
+
+@dataclass
+class _Unit:
+    """A section row, or a task: its item rows and the height its merged cells' text needs."""
+
+    rows: list[_Row]
+    section: bool = False
+    need: float = 0.0
+    count: int = 1  # table rows it stands for (progress)
 
 
 def _baseline(top: float, pitch: float, size: float) -> float:
@@ -44,16 +70,21 @@ class PdfWriter:
         self.doc, self.out = doc, out
         self.progress, self.cancel = progress, cancel
         self.fonts = FontSet()
-        m = layout.LANDSCAPE if doc.landscape else layout.PORTRAIT
-        short, long_ = mm(layout.PAGE_SHORT_MM), mm(layout.PAGE_LONG_MM)
-        self.page_w, self.page_h = (long_, short) if doc.landscape else (short, long_)
-        self.x0, self.x1 = mm(m.left), self.page_w - mm(m.right)
-        self.top, self.bottom = self.page_h - mm(m.top), mm(m.bottom)
+        self._orient(doc.landscape)
         self.done, self.total = 0, max(1, 2 * doc.row_count())
         self.page = 0
         self._enc: dict[tuple[str, str], tuple[str, int]] = {}
 
     # ---- pages and text ------------------------------------------------------------------------
+
+    def _orient(self, landscape: bool) -> None:
+        """Page size and type area of the pages from the next one on."""
+        self.landscape = landscape
+        m = layout.LANDSCAPE if landscape else layout.PORTRAIT
+        short, long_ = mm(layout.PAGE_SHORT_MM), mm(layout.PAGE_LONG_MM)
+        self.page_w, self.page_h = (long_, short) if landscape else (short, long_)
+        self.x0, self.x1 = mm(m.left), self.page_w - mm(m.right)
+        self.top, self.bottom = self.page_h - mm(m.top), mm(m.bottom)
 
     def render(self) -> int:
         from reportlab import rl_config
@@ -83,6 +114,14 @@ class PdfWriter:
             elif isinstance(block, PageBreak):
                 self._end_page()
                 self._new_page()
+            elif isinstance(block, NewSection):
+                self._end_page()
+                self._orient(block.landscape)
+                self._new_page()
+            elif isinstance(block, Masthead):
+                self._masthead(block)
+            elif isinstance(block, Imprint):
+                self._imprint(block)
         self._end_page()
         self.c.save()
         self._tick(0, force=True)
@@ -98,8 +137,10 @@ class PdfWriter:
 
     def _new_page(self) -> None:
         self.page += 1
+        self.c.setPageSize((self.page_w, self.page_h))
         self.y = self.top
         self.rules: list[str] = []  # raw PDF path operators (reportlab's number formatting is slow)
+        self.extra: list[str] = []  # red rules, 版记 rules: complete path operators with their own width/colour
         self.ops: list[str] = []  # raw PDF text operators
         self.cur_font: tuple[str, float] | None = None
 
@@ -107,6 +148,7 @@ class PdfWriter:
         c = self.c
         if self.rules:
             c._code.append(f"{layout.TABLE_BORDER} w 0 G " + " ".join(self.rules) + " S")
+        c._code.extend(self.extra)
         if self.ops:
             c._code.append("BT 0 g " + " ".join(self.ops) + " ET")
         self._page_number()
@@ -168,7 +210,7 @@ class PdfWriter:
         w = self.fonts.width(s, role, size)
         gap = mm(layout.PAGE_NUMBER_GAP_MM) + layout.DASH_HEIGHT_EM * size  # 版心 edge → baseline
         odd = n % 2 == 1
-        if not self.doc.landscape:
+        if not self.landscape:
             y = self.bottom - gap
             x = self.x1 - layout.PAGE_NUMBER_INDENT - w if odd else self.x0 + layout.PAGE_NUMBER_INDENT
             t = self.c.beginText(x, y)
@@ -190,7 +232,7 @@ class PdfWriter:
         x0 = self.x0 + p.left * size
         x1 = self.x1 - p.right * size
         # portrait 3号 text is set 0.25 pt tighter so that 28 characters fill the 156 mm line
-        base_cs = layout.BODY_CHAR_SPACING if (size == layout.SIZE_BODY and not self.doc.landscape) else 0.0
+        base_cs = layout.BODY_CHAR_SPACING if (size == layout.SIZE_BODY and not self.landscape) else 0.0
         scale = size / (size + base_cs)
         if not p.text:
             lines = [""]
@@ -218,6 +260,66 @@ class PdfWriter:
                            last=i == len(lines) - 1, base_cs=base_cs)
             self.y -= pitch
 
+    # ---- 版头 and 版记 ---------------------------------------------------------------------------
+
+    def _masthead(self, m: Masthead) -> None:
+        """Red 发文机关标志 (top edge 35 mm below the 版心's), 发文字号 two lines below, red rule 4 mm under it,
+        then two blank lines before the title (clauses 7.2.4, 7.2.5, 7.2.7, 7.3.1)."""
+        pitch, width = layout.LINE_PITCH, self.x1 - self.x0
+        organ = m.organ
+        size = min(layout.SIZE_MASTHEAD, width / max(self.fonts.width(organ, "title", 1.0), 1e-6))
+        base = self.top - mm(layout.MASTHEAD_TOP_MM) - layout.GLYPH_ASCENT_EM * size
+        self.ops.append(layout.RED_PDF + " rg")
+        self._line(organ, "title", size, "center", self.x0, self.x1, base)
+        self.ops.append("0 g")
+        self.y = base - layout.GLYPH_DESCENT_EM * size - layout.MASTHEAD_GAP_LINES * pitch
+        if m.number:
+            self._line(m.number, "fang", layout.SIZE_BODY, "center", self.x0, self.x1,
+                       _baseline(self.y, pitch, layout.SIZE_BODY), base_cs=layout.BODY_CHAR_SPACING)
+            self.y -= pitch
+        rule = self.y - mm(layout.MASTHEAD_RULE_GAP_MM) + (pitch - layout.SIZE_BODY) / 2
+        self.extra.append(f"q {layout.MASTHEAD_RULE_WIDTH} w {layout.RED_PDF} RG {self.x0:.2f} {rule:.2f} m "
+                          f"{self.x1:.2f} {rule:.2f} l S Q")
+        self.y = rule - layout.MASTHEAD_TITLE_GAP_LINES * pitch
+
+    def _imprint(self, im: Imprint) -> None:
+        """版记 on the bottom of the page: thick rule, 抄送, thin rule, 印发机关 … 印发日期印发, thick rule on the
+        版心's lower edge (clause 7.4); on a new page if the space left is too small."""
+        pitch, size, ind = layout.LINE_PITCH, layout.SIZE_IMPRINT, layout.SIZE_IMPRINT
+        rows: list[list[tuple[str, str]]] = []  # per row: (text, align) pieces per line
+        if im.cc:
+            label = "抄送："
+            lw = self.fonts.width(label, "fang", size)
+            text = im.cc.rstrip("。.，,；;") + "。"
+            lines = self.fonts.wrap(text, "fang", size, self.x1 - self.x0 - 2 * ind - lw)
+            rows.append([(("" if k else label) + ln, "cc") for k, ln in enumerate(lines)])
+        if im.printed_by or im.printed_on:
+            on = f"{im.printed_on}印发" if im.printed_on else ""
+            rows.append([(im.printed_by, on)])
+        if not rows:
+            return
+        h = sum(len(r) for r in rows) * pitch
+        if self.y - h < self.bottom - 0.5:
+            self._end_page()
+            self._new_page()
+        y = self.bottom + h
+        ops = [f"q 0 G {layout.IMPRINT_RULE_THICK} w {self.x0:.2f} {y:.2f} m {self.x1:.2f} {y:.2f} l S"]
+        for k, row in enumerate(rows):
+            if k:
+                ops.append(f"{layout.IMPRINT_RULE_THIN} w {self.x0:.2f} {y:.2f} m {self.x1:.2f} {y:.2f} l S")
+            for n, (a, b) in enumerate(row):
+                base = _baseline(y, pitch, size)
+                if b == "cc":
+                    x0 = self.x0 + ind + (self.fonts.width("抄送：", "fang", size) if n else 0)
+                    self._line(a, "fang", size, "left", x0, self.x1 - ind, base)
+                else:
+                    self._line(a, "fang", size, "left", self.x0 + ind, self.x1 - ind, base)
+                    self._line(b, "fang", size, "right", self.x0 + ind, self.x1 - ind, base)
+                y -= pitch
+        ops.append(f"{layout.IMPRINT_RULE_THICK} w {self.x0:.2f} {self.bottom:.2f} m {self.x1:.2f} {self.bottom:.2f} l S Q")
+        self.extra.append(" ".join(ops))
+        self.y = self.bottom
+
     # ---- tables --------------------------------------------------------------------------------
 
     def _wrap_cells(self, texts: list[str], widths: list[float], role: str) -> list[list[str]]:
@@ -229,58 +331,57 @@ class PdfWriter:
         n = max([len(c) for c in cells if c is not None] + [1])
         return n * layout.TABLE_LEADING + 2 * layout.TABLE_PAD_Y
 
-    def _prepare(self, table: Table, widths: list[float]) -> tuple[_Row, list[list[_Row]]]:
+    def _prepare(self, table: Table, widths: list[float]) -> tuple[_Row, list[_Unit]]:
         """The header row and the table's units of pagination (a section row, or a task's rows)."""
         header = self._wrap_cells([c.header for c in table.columns], widths, "hei")
         head = _Row(list(header), self._height(header), "hei")
-        cap = self.top - self.bottom - head.height
-        units: list[list[_Row]] = []
+        merged = set(table.merged)
+        units: list[_Unit] = []
         for r in table.rows:
             if isinstance(r, SectionRow):
                 role = layout.LEVEL_ROLES.get(r.level, "fang")
                 lines = self.fonts.wrap(r.text, role, layout.TABLE_FONT_SIZE, self.x1 - self.x0 - 2 * layout.TABLE_PAD_X)
-                units.append([_Row([lines], self._height([lines]), role, section=True)])
+                units.append(_Unit([_Row([lines], self._height([lines]), role, section=True)], section=True))
             else:
                 cells: list[list[str] | None] = self._wrap_cells(r.cells, widths, "fang")
-                merged_cont = r.cont and bool(units) and not units[-1][0].section
-                if merged_cont:
-                    for i in table.merged:
+                cont = r.cont and bool(units) and not units[-1].section
+                if cont:
+                    for i in merged:
                         cells[i] = None
-                row = _Row(cells, self._height(cells), cont=merged_cont)
-                units[-1].append(row) if merged_cont else units.append([row])
-                for piece in self._split_tall(row, cap, table.merged)[1:]:
-                    units[-1].append(piece)
+                row = _Row(cells, self._height([c for i, c in enumerate(cells) if i not in merged]), cont=cont)
+                if cont:
+                    units[-1].rows.append(row)
+                    units[-1].count += 1
+                else:
+                    need = self._height([cells[i] for i in sorted(merged)]) if merged else 0.0
+                    units.append(_Unit([row], need=need))
             self._tick(1)
-        for unit in units:  # the merged cells' text must fit the rows it spans
-            if len(unit) > 1 and not unit[0].section:
-                need = self._height([unit[0].cells[i] for i in table.merged])
-                have = sum(r.height for r in unit)
-                if need > have:
-                    unit[-1].height += need - have
         return head, units
 
-    def _split_tall(self, row: _Row, cap: float, merged: tuple[int, ...]) -> list[_Row]:
-        """A row taller than a page, cut into page-high pieces (the only case a row is split)."""
-        if row.height <= cap:
-            return [row]
-        k = max(1, int((cap - 2 * layout.TABLE_PAD_Y) // layout.TABLE_LEADING))
-        n = max(len(c) for c in row.cells if c is not None)
-        pieces = []
-        for start in range(0, n, k):
-            cells = [None if c is None or (start and i in merged) else c[start:start + k]
-                     for i, c in enumerate(row.cells)]
-            pieces.append(_Row(cells, self._height(cells), cont=bool(start) or row.cont))
-        row.cells, row.height = pieces[0].cells, pieces[0].height
-        return pieces
+    @staticmethod
+    def _split(row: _Row, k: int, merged: tuple[int, ...]) -> tuple[_Row, _Row]:
+        """``row`` cut after ``k`` lines: the part on this page, and the rest (a continuation row)."""
+        first = [c if c is None or i in merged else c[:k] for i, c in enumerate(row.cells)]
+        rest = [None if c is None or i in merged else c[k:] for i, c in enumerate(row.cells)]
+        h = PdfWriter._height
+        return (_Row(first, h([c for i, c in enumerate(first) if i not in merged]), cont=row.cont),
+                _Row(rest, h([c for i, c in enumerate(rest) if i not in merged]), cont=True))
 
     def _table(self, table: Table) -> None:
-        cols = table.columns
-        texts = [[r.cells[i] for r in table.rows if isinstance(r, ItemRow)] for i in range(len(cols))]
-        widths = layout.column_widths(cols, texts, self.x1 - self.x0)
+        widths = table_widths(table, self.x1 - self.x0)
         xs = [self.x0]
         for w in widths:
             xs.append(xs[-1] + w)
         head, units = self._prepare(table, widths)
+        merged = table.merged
+        cap = self.top - self.bottom - head.height  # room for rows on a fresh page
+        pad_y, lead = layout.TABLE_PAD_Y, layout.TABLE_LEADING
+        min_split = MIN_SPLIT_LINES * lead + 2 * pad_y
+
+        def first_need(u: _Unit) -> float:
+            """What a unit needs on the page where it starts (a row taller than a page only its first lines)."""
+            h = max(u.rows[0].height, u.need)
+            return h if h <= cap else min(max(min_split, u.need), cap)
 
         def next_page() -> None:
             self._close(xs)
@@ -288,43 +389,63 @@ class PdfWriter:
             self._new_page()
             self._draw_row(head, xs, table, header=True)
 
-        if self.y - head.height - (units[0][0].height if units else 0) < self.bottom - 0.5:
+        if units and self.y - head.height - first_need(units[0]) < self.bottom - 0.5:
             self._end_page()
             self._new_page()
         self._draw_row(head, xs, table, header=True)
-        fresh = True  # nothing but the header on this page yet
+        fresh = True  # nothing but the header (and section rows) on this page yet
         for k, unit in enumerate(units):
-            h = sum(r.height for r in unit)
-            if unit[0].section and k + 1 < len(units):
-                h += units[k + 1][0].height  # keep a section row with the row below it
-            elif len(unit) > 1:
-                h = sum(r.height for r in unit[:2])  # a task's rows may split, but not after its first row
-            if self.y - h < self.bottom - 0.5 and not fresh:
-                next_page()
-            merged = table.merged if len(unit) > 1 and not unit[0].section else ()
+            if unit.section:
+                h, n = unit.rows[0].height, k + 1
+                while n < len(units) and units[n].section:  # "一、" "（一）" and the task below them
+                    h += units[n].rows[0].height
+                    n += 1
+                if n < len(units):
+                    h += first_need(units[n])
+                if h > self.y - self.bottom + 0.5 and not fresh:
+                    next_page()
+                self._draw_row(unit.rows[0], xs, table)
+                self._tick(1)
+                continue
+            rows, need = unit.rows, unit.need
             i = 0
-            while i < len(unit):
-                j, room = i, self.y - self.bottom + 0.5
-                while j < len(unit) and (unit[j].height <= room or (j == i and fresh)):
-                    room -= unit[j].height
+            while i < len(rows):
+                room = self.y - self.bottom + 0.5
+                j, span = i, 0.0
+                while j < len(rows) and max(span + rows[j].height, need) <= room:
+                    span += rows[j].height
                     j += 1
                 if j == i:
-                    next_page()
-                    fresh = True
-                    continue
-                span = sum(r.height for r in unit[i:j])
+                    r = rows[i]
+                    if fresh and r.height <= room:  # only the merged text is too long: it is cut
+                        j, span = i + 1, r.height
+                    elif not fresh and max(r.height, need) <= cap:
+                        next_page()  # fits on a fresh page
+                        fresh = True
+                        continue
+                    else:
+                        lines = int((room - 2 * pad_y + 0.01) // lead)
+                        if lines < MIN_SPLIT_LINES and not fresh:
+                            next_page()
+                            fresh = True
+                            continue
+                        rows[i:i + 1] = self._split(r, max(1, lines), merged)
+                        continue
+                if need > span:  # the merged cells' text sets the height of the rows on this page
+                    rows[j - 1].height += need - span
+                    span = need
                 for c in merged:  # the task's 序号/任务名称 over its rows on this page (again if continued)
-                    lines = unit[0].cells[c] or []
-                    fit = max(1, int((span - 2 * layout.TABLE_PAD_Y + 0.01) // layout.TABLE_LEADING))
-                    self._cell_text(lines[:fit], c, xs, self.y, span, table, "fang")
-                for r in unit[i:j]:
+                    text = rows[0].cells[c] or []
+                    fit = max(1, int((span - 2 * pad_y + 0.01) // lead))
+                    self._cell_text(text[:fit], c, xs, self.y, span, table, "fang")
+                for r in rows[i:j]:
                     self._draw_row(r, xs, table, skip=merged)
                 fresh = False
                 i = j
-                if i < len(unit):
+                if i < len(rows):
                     next_page()
                     fresh = True
-            self._tick(len(unit))
+            self._tick(unit.count)
         self._close(xs)
 
     def _close(self, xs: list[float]) -> None:

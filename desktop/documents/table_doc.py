@@ -37,9 +37,10 @@ def cell_text(key: str, tree: Tree, seq: int, task: TaskRow | None, item: TaskRo
     if key == "text":
         if task is None:
             return content(item)
-        return content(item, with_number=True) if item is not task else clean(item.text)
+        return content(item, with_number=True, parent=task) if item is not task else clean(item.text)
     values = {
         "lead": lambda: "、".join(tree.lead(item)),
+        "owners": lambda: "、".join(tree.owners(item)),
         "units": lambda: "、".join(tree.units(item)),
         "deadline": lambda: tree.deadline(item),
         "owner": lambda: clean(item.owner),
@@ -76,16 +77,21 @@ def build_table(notice: NoticeInfo, rows: list[TaskRow], columns: list[str] | No
     unknown = set(columns or []) - set(layout.TABLE_BASE_COLUMNS) - set(extra)
     if unknown:
         raise ValueError(f"未知的列：{'、'.join(sorted(unknown))}")
+    tree = Tree(rows)
+    base = list(layout.TABLE_BASE_COLUMNS)
+    if not any(r.lead_units for r in rows) and any(r.units for r in rows):
+        base.remove("lead")  # the notice's own table has only a 责任单位 column: no empty 牵头单位 column
     title = doc_title(notice, "任务分解表")
-    return Doc(title, head_blocks(title, label) + [_table(Tree(rows), list(layout.TABLE_BASE_COLUMNS) + extra)])
+    return Doc(title, head_blocks(title, label) + [_table(tree, base + extra)])
 
 
-def build_progress(notice: NoticeInfo, rows: list[TaskRow], today: dt.date) -> Doc:
-    """落实情况汇总表: each task with its lead unit, deadline, status, completion date and 落实情况."""
+def build_progress(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, label: str | None = None) -> Doc:
+    """落实情况汇总表: each task with its lead (else responsible) units, deadline, status, completion date and
+    落实情况. ``label``: "附件" when it is appended to the 落实情况报告."""
     tree = Tree(rows)
     work = tree.work_rows()
     done = sum(r.status == Status.DONE for r in work)
     title = doc_title(notice, "落实情况汇总表")
     sub = f"（截至{cn_date(today)}，共{len(work)}项，已完成{done}项）"
-    keys = ["seq", "title", "text", "lead", "deadline", "status", "done_on", "note"]
-    return Doc(title, head_blocks(title, None, sub) + [_table(tree, keys)])
+    keys = ["seq", "title", "text", "owners", "deadline", "status", "done_on", "note"]
+    return Doc(title, head_blocks(title, label, sub) + [_table(tree, keys)])

@@ -47,7 +47,8 @@ def build_units(notice: NoticeInfo, rows: list[TaskRow], unit: str | None = None
         if i:
             doc.blocks.append(PageBreak())
         doc.blocks += head_blocks(title, None)[:-1]
-        doc.blocks.append(Para(f"{u}（牵头{leads}项，参与{shares}项）", "hei", layout.SIZE_BODY, keep_with_next=True))
+        counts = "，".join(([f"牵头{leads}项"] if leads else []) + ([f"参与{shares}项"] if shares or not leads else []))
+        doc.blocks.append(Para(f"{u}（{counts}）", "hei", layout.SIZE_BODY, keep_with_next=True))
         doc.blocks.append(table)
     if not units:
         doc.blocks += head_blocks(title, None) + [Para("该通知的任务尚未指定单位。")]

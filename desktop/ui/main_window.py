@@ -1,19 +1,30 @@
 """MainWindow: assembles the notice list, filter bar, task table, detail panel, menus and status bar.
 
 The window only wires parts together; the edit logic lives in ``TaskController``, the commands
-in ``undo_commands``, the widgets in their own modules. Every edit is stored by the Ledger at
+in ``undo_commands``, the widgets in their own modules. 文件 → 导出公文… (Ctrl+E) and 打印… (Ctrl+P)
+open ``ExportDialog`` (imported on first use, keeping pypdfium2 and QtPrintSupport out of start-up). Every edit is stored by the Ledger at
 once, so there is no save action; closing stores what is still being typed and the window and
 dock layout (QSettings, IniFormat, ``noticedesk.ini`` in the data folder).
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
-from desktop.storage.ledger import Ledger
+from desktop.storage.ledger import Ledger, LedgerError
 
 from .actions import EditActions
 from .detail_panel import DetailPanel
@@ -22,9 +33,13 @@ from .import_dialog import ImportDialog
 from .messages import MessageBridge
 from .notice_list import NoticeList
 from .task_controller import TaskController
+from .task_filter import apply_filter
 from .task_model import TaskTreeModel
 from .task_view import TaskView
 from .unit_picker import UnitDirectory
+
+if TYPE_CHECKING:  # imported when first used: pypdfium2 and QtPrintSupport stay out of the start-up path
+    from .export_dialog import ExportDialog, ExportSource
 
 SETTINGS_FILE = "noticedesk.ini"
 WINDOW_TITLE = "要点台账"
@@ -93,6 +108,7 @@ class MainWindow(QMainWindow):
             self.notice_list.select(last if last in ids else (ids[0] if ids else None))
         self.controller.set_notice(self.notice_list.current_id())
         self.actions.set_enabled(self.controller.capabilities())
+        self._update_document_actions()
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -114,6 +130,21 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addActions([self.notice_list.edit_action, self.notice_list.delete_action])
         file_menu.addSeparator()
+        self.export_action = QAction("导出公文…", self)
+        self.export_action.setObjectName("exportDocument")
+        self.export_action.setIconText("导出公文")
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setIcon(QApplication.style().standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
+        self.export_action.setToolTip("导出公文（Ctrl+E）\n任务分解表、单位任务清单、未完成事项清单、汇总表、落实情况报告")
+        self.export_action.setStatusTip("把当前通知导出为 PDF 或 Word 公文，导出前可预览")
+        self.export_action.triggered.connect(lambda: self.export_document())
+        self.print_action = QAction("打印…", self)
+        self.print_action.setObjectName("printDocument")
+        self.print_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_action.setStatusTip("选择要打印的公文，预览后打印")
+        self.print_action.triggered.connect(lambda: self.export_document(print_mode=True))
+        file_menu.addActions([self.export_action, self.print_action])
+        file_menu.addSeparator()
         self.quit_action = QAction("退出", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
@@ -127,6 +158,8 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         a.fill_toolbar(toolbar)
+        toolbar.addSeparator()
+        toolbar.addAction(self.export_action)
         self.addToolBar(toolbar)
         view_menu.addAction(toolbar.toggleViewAction())
 
@@ -149,6 +182,7 @@ class MainWindow(QMainWindow):
         c.counts_changed.connect(self.count_label.setText)
         c.task_count_changed.connect(self.notice_list.set_task_count)
         self.notice_list.current_changed.connect(c.set_notice)
+        self.notice_list.current_changed.connect(self._update_document_actions)
         self.notice_list.notice_deleted.connect(c.forget_notice)
         self.filter_bar.filter_changed.connect(c.set_filter)
         self.messages.shown.connect(lambda _level, _title, text: self.statusBar().showMessage(text, 8000))
@@ -171,6 +205,42 @@ class MainWindow(QMainWindow):
         self.controller.reload_units()
         self.controller.set_notice(notice_id)
         self.statusBar().showMessage("通知已导入。", 8000)
+
+    # --- export / print -------------------------------------------------------------------------
+    def _update_document_actions(self, *_args) -> None:
+        has_notice = self.notice_list.current_id() is not None
+        self.export_action.setEnabled(has_notice)
+        self.print_action.setEnabled(has_notice)
+
+    def export_source(self) -> ExportSource | None:
+        """The current notice with its rows, the table's filter result and selection (None: no notice)."""
+        from .export_dialog import ExportSource
+
+        self.controller.commit_pending()
+        nid = self.controller.notice_id
+        if nid is None:
+            self.messages.warning("请先在左侧选择一份通知。")
+            return None
+        try:
+            notice, rows = self.ledger.notice(nid), self.ledger.tasks(nid)
+        except LedgerError as e:
+            self.messages.error(f"读取通知失败：{e}")
+            return None
+        filtered = apply_filter(rows, self.controller.filter)
+        return ExportSource(notice, rows, filtered[0] if filtered else None, self.view.selected_ids())
+
+    def export_document(self, print_mode: bool = False) -> ExportDialog | None:
+        """导出公文… / 打印…: the export dialog over the current notice (shown, returned)."""
+        from .export_dialog import ExportDialog
+
+        source = self.export_source()
+        if source is None:
+            return None
+        dialog = ExportDialog(source, self.messages, self.settings, self, print_mode=print_mode)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setModal(True)
+        dialog.show()
+        return dialog
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if any(u.isLocalFile() for u in event.mimeData().urls()):

@@ -1,9 +1,12 @@
 """The portrait 落实情况报告: GB/T 9704 page, 22 lines of 28 characters, page numbers, heading fonts."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -11,6 +14,7 @@ from pypdf import PdfReader
 
 from desktop.documents import export
 from desktop.documents.report import ReportInfo
+from desktop.domain import Status
 from tests.documents.conftest import TODAY
 
 INFO = ReportInfo(recipients="县人民政府办公室", signer="县数据资源局", date=dt.date(2023, 7, 20),
@@ -59,3 +63,86 @@ def test_report_drafts_a_body_when_none_given(tmp_path, notice, rows):
     export("report", notice, rows, "pdf", out, today=TODAY)
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
     assert "截至2023年7月15日" in text and "特此报告。" in text and "逾期" in text
+
+
+FULL = ReportInfo(title=None, recipients="X县人民政府办公室", signer="X县数据资源局", date=dt.date(2023, 7, 20),
+                  header="X县数据资源局文件", doc_number="X数发〔2023〕7号", attachment=True,
+                  cc="县委办公室，县人大常委会办公室", printed_by="X县数据资源局办公室", printed_on=dt.date(2023, 7, 21))
+
+
+def test_report_docx_masthead_attachment_and_imprint(tmp_path, notice, rows):
+    out = tmp_path / "full.docx"
+    export("report", notice, rows, "docx", out, today=TODAY, report=FULL)
+    doc = Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    mark = next(p for p in doc.paragraphs if p.text == "X县数据资源局文件")
+    assert {r._r.rPr.find(qn("w:color")).get(qn("w:val")) for r in mark.runs} == {"FF0000"}  # 版头 red
+    number = next(p for p in doc.paragraphs if p.text == "X数发〔2023〕7号")
+    bottom = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert bottom.get(qn("w:color")) == "FF0000"  # the red rule under the 发文字号
+    assert texts.index("X数发〔2023〕7号") < texts.index("关于2023年政务公开工作要点落实情况的报告")
+    assert "附件：2023年政务公开工作要点落实情况汇总表" in texts  # 附件说明, no closing punctuation
+    assert texts.index("附件：2023年政务公开工作要点落实情况汇总表") < texts.index("X县数据资源局")
+    # the 汇总表 follows as landscape attachment pages, then the 版记 back in portrait
+    orient = [s.orientation for s in doc.sections]
+    assert orient == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert round(doc.sections[1].page_width / Mm(1)) == 297
+    assert "附件" in texts and "落实情况汇总表" in "".join(texts)
+    imprint = doc.tables[-1]._tbl
+    assert imprint.tblPr.find(qn("w:tblpPr")) is not None  # floats at the bottom of the 版心
+    body = "".join(t.text or "" for t in imprint.iter(qn("w:t")))
+    assert "抄送：县委办公室，县人大常委会办公室。" in body and "2023年7月21日印发" in body and "X县数据资源局办公室" in body
+
+
+def test_report_pdf_masthead_attachment_and_imprint(tmp_path, notice, rows):
+    out = tmp_path / "full.pdf"
+    result = export("report", notice, rows, "pdf", out, today=TODAY, report=FULL)
+    reader = PdfReader(str(out))
+    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
+    texts = [p.extract_text() for p in reader.pages]
+    assert texts[0].lstrip().startswith("X县数据资源局文件") and "1 0 0 rg" in reader.pages[0].get_contents().get_data().decode("latin-1")
+    start = next(i for i, t in enumerate(texts) if "落实情况汇总表" in t and t.lstrip().startswith("附件"))
+    assert all(s == (595, 842) for s in sizes[:start])  # the report in portrait
+    assert all(s == (842, 595) for s in sizes[start:-1])  # the attachment landscape
+    assert sizes[-1] == (595, 842) and "抄送：" in texts[-1] and "2023年7月21日印发" in texts[-1]  # 版记 last
+    assert any("附件：2023年政务公开工作要点落实情况汇总表" in t for t in texts[:start])
+    assert result.pages == len(reader.pages)
+    assert [f"— {n} —" in t or f"—{n}—" in t.replace(" ", "") for n, t in enumerate(texts, 1)] == [True] * len(texts)
+
+
+def test_draft_report_fills_every_field_from_the_tasks(notice, rows):
+    from desktop.documents import draft_report
+
+    info = draft_report(notice, rows, TODAY, unit="县教育局")
+    for name in ("title", "recipients", "body", "signer", "date", "header", "doc_number", "attachment", "cc",
+                 "printed_by", "printed_on"):
+        assert getattr(info, name) is not None, name
+    assert info.title == "关于2023年政务公开工作要点落实情况的报告" and info.recipients == "X县人民政府办公室"
+    assert info.signer == info.header == info.printed_by == "县教育局" and info.attachment
+    body = info.body
+    assert body[0].startswith("根据X县人民政府办公室《2023年政务公开工作要点》（X政办发〔2023〕5号）部署")
+    assert body[-1] == "特此报告。"
+    headings = [p for p in body if re.match(r"^[一二三四五六七八九十]+、", p)]
+    assert headings[0] == "一、围绕稳住经济大盘加强政策发布解读" and headings[-1].endswith("下一步打算")
+    text = "".join(body)
+    assert "已印发实施方案" in text  # the 落实情况 notes of the tasks
+    assert "负责" in text and "未明确" not in text  # open tasks with their units
+    assert "完成率" in text and "逾期" in text
+    all_units = draft_report(notice, rows, TODAY)
+    assert all_units.signer == "" and all_units.printed_on is None and len("".join(all_units.body)) > len(text)
+
+
+def test_draft_varies_with_the_data(notice, rows):
+    from desktop.documents.report import draft_body
+
+    done = [copy.copy(r) for r in rows]
+    for r in done:
+        r.status = Status.DONE
+        r.progress_note = ""
+    fresh = [copy.copy(r) for r in rows]
+    for r in fresh:
+        r.status, r.progress_note = Status.NOT_STARTED, ""
+    a, b = draft_body(notice, done, TODAY), draft_body(notice, fresh, TODAY)
+    assert "已全部完成" in a[0] and "存在的问题" not in "".join(a)
+    assert "尚未启动" in b[0] and any(p.endswith("、存在的问题和下一步打算") for p in b)
+    assert a != b
