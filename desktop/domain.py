@@ -117,6 +117,14 @@ class TaskRow:
     source_start: int | None = None
     source_end: int | None = None
     child_count: int = 0
+    # Completion tracking (schema v3). ``due_date`` is the deadline in force; after a revision
+    # (``revised_at`` set) ``original_due_date`` keeps the one from before the first revision and
+    # ``deadline_text`` stays as printed. ``progress_on`` is the date of the latest progress-log entry
+    # (``progress_note`` is its text).
+    original_due_date: dt.date | None = None
+    revision_reason: str = ""
+    revised_at: dt.datetime | None = None
+    progress_on: dt.date | None = None
 
 
 @dataclass
@@ -142,3 +150,27 @@ class ChangeEntry:
     what: str  # field name or action (add, delete, move, split, merge, units:lead …)
     old: str | None
     new: str | None
+
+
+@dataclass
+class ProgressEntry:
+    """One dated line of a task's 落实情况 log."""
+
+    id: int
+    task_id: int
+    date: dt.date  # the day the progress happened (as the clerk says)
+    text: str
+    who: str = ""  # 填报人 / 单位
+    created: dt.datetime | None = None  # when it was typed
+
+
+@dataclass
+class EvidenceInfo:
+    """A 佐证材料 file attached to a task (the bytes live in the data folder, see Ledger.evidence_path)."""
+
+    id: int
+    task_id: int
+    name: str  # display name, sanitised from the original file name
+    sha256: str
+    size: int
+    added: dt.datetime | None = None

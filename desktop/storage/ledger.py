@@ -13,11 +13,23 @@ Methods that change data return what an undo command needs to reverse them:
     split_task(id, at) -> new_id        unsplit(id, new_id, old_text) (redo: split_task(id, at, new_id))
     merge_with_next(id) -> snapshot     unmerge(id, snapshot)
     update_notice / update_unit -> old  the same call with the old values
+    set_status_many(ids, …) -> old      set_fields_many(old)
+    revise_deadline(id, …) -> old       set_fields(id, **old)
+    shift_deadlines(ids, …) -> old      set_fields_many(old)
+    set_units_many(ids, role, …) -> old set_units_each(role, old)
+    add_progress(…) -> entry_id         delete_progress(entry_id)  (redo: restore_progress(snapshot))
+    delete_progress(id) -> snapshot     restore_progress(snapshot)
+    update_progress(id, **new) -> old   update_progress(id, **old)
+    attach_evidence(…) -> evidence_id   remove_evidence(evidence_id) (redo: restore_evidence(snapshot))
+    remove_evidence(id) -> snapshot     restore_evidence(snapshot)
+    rename_evidence(id, name) -> old    rename_evidence(id, old)
 
 Every change writes change-log rows (``changes()``) in the same transaction. ``ChangeEntry.what`` is
 a task field name (domain.TASK_FIELDS, one row per changed field, old → new) or one of: add, delete,
 restore, move, indent, outdent, split, unsplit, merge, unmerge, units:lead, units:responsible,
-create_notice, delete_notice, notice.<field>, unit:add, unit.<field>. Problems of the file
+create_notice, delete_notice, notice.<field>, unit:add, unit.<field>, progress:add, progress:delete,
+progress:restore, progress.<field>, evidence:add, evidence:remove, evidence:restore, evidence:rename;
+a revised deadline logs due_date, original_due_date, revision_reason and revised_at as fields. Problems of the file
 or disk raise ``LedgerError`` (Chinese message, show it); ``NotFoundError`` (a LedgerError) when a row
 was deleted elsewhere. Wrong field names raise TypeError, impossible tree moves ValueError: bugs.
 
@@ -37,13 +49,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.domain import ChangeEntry, NoticeInfo, TaskRow, UnitInfo, UnitRole
+from desktop.domain import (
+    ChangeEntry,
+    EvidenceInfo,
+    NoticeInfo,
+    ProgressEntry,
+    Status,
+    TaskRow,
+    UnitInfo,
+    UnitRole,
+)
 from desktop.storage.errors import LedgerError, NotFoundError
 from desktop.storage.paths import DB_FILE_NAME, default_data_dir
 from desktop.storage.quickread import CURRENT_VERSION, QuickReader
 
 if TYPE_CHECKING:
-    from desktop.storage.service import SqlLedger
+    from desktop.storage.tracking_service import TrackedSqlLedger as SqlLedger
+    from desktop.tracking.digest import Digest
+    from desktop.tracking.stats import UnitStats
 
 __all__ = ["Ledger", "LedgerError", "NotFoundError", "TaskSnapshot"]
 
@@ -58,6 +81,9 @@ class TaskSnapshot:
     units: list[tuple[int, str, str]] = field(default_factory=list)  # (task_id, role, unit name)
     # merge_with_next only: children moved under the merged task, as (task_id, old parent_id, old position)
     moved: list[tuple[int, int, int]] = field(default_factory=list)
+    # progress_entry and evidence rows of the tasks (column values), put back with the tasks
+    progress: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Ledger:
@@ -93,9 +119,9 @@ class Ledger:
             return sql
         with self._build_lock:
             if self._sql is None:
-                from desktop.storage.service import SqlLedger
+                from desktop.storage.tracking_service import TrackedSqlLedger
 
-                sql = SqlLedger(self._data_dir, self._db_url)  # a LedgerError leaves the reader in place
+                sql = TrackedSqlLedger(self._data_dir, self._db_url)  # a LedgerError leaves the reader in place
                 with self._quick_lock:  # waits for a quick read under way in another thread
                     self._sql = sql
                     quick, self._quick = self._quick, None
@@ -235,8 +261,15 @@ class Ledger:
         self._impl.restore_tasks(snapshot)
 
     def set_fields(self, task_id: int, **fields: Any) -> dict[str, Any]:
-        """Set task fields (domain.TASK_FIELDS, source_start, source_end); returns the old values of
-        all the fields given. Logged in the change log (one row per field that changed)."""
+        """Set task fields (domain.TASK_FIELDS, source_start, source_end, and the revision fields
+        original_due_date / revision_reason / revised_at that undo of a revision sets); returns the
+        old values of all the fields given. Logged in the change log (one row per field that changed).
+
+        The 完成日期 rule (``tracking.status.settle``) applies whenever status or done_on is given:
+        已完成 keeps the done date given, else the stored one, else today; any other status clears
+        it (a done date given for a task that is not done is dropped). When the rule changes done_on,
+        the returned old values include it, so ``set_fields(id, **old)`` still undoes the edit.
+        ``progress_note`` written here shows until the progress log next changes (prefer add_progress)."""
         return self._impl.set_fields(task_id, **fields)
 
     def set_units(self, task_id: int, role: UnitRole, names: list[str]) -> list[str]:
@@ -277,6 +310,148 @@ class Ledger:
 
     def unmerge(self, task_id: int, snapshot: TaskSnapshot) -> None:
         self._impl.unmerge(task_id, snapshot)
+
+    # --- completion tracking -------------------------------------------------------------
+    # Rules (plain Python, no storage) live in desktop.tracking: status (完成日期 rule, derived
+    # progress of parents), deadlines (due date in force per kind), digest (what is due), stats.
+    def tasks_by_notice(self, notice_ids: list[int] | None = None) -> dict[int, list[TaskRow]]:
+        """notice id → its tree as ``tasks()`` gives it, for several notices (None: every notice with
+        tasks) in two queries. Served by the start-up reader like ``tasks()``."""
+        return self._read("tasks_by_notice", notice_ids)
+
+    def open_tasks(self, due_by: dt.date | None = None) -> dict[int, list[TaskRow]]:
+        """notice id → the table rows (leaves) that are 未开始 or 推进中 and could be due on or before
+        ``due_by`` (None: all of them), in table order: what the digest needs, without loading whole
+        trees. Each row has its depth and number; ``lead_units`` / ``units`` are the units in force
+        (its own, else its nearest ancestor's); ``parent_id`` is set but the parents are not in the
+        result. Served by the start-up reader like ``tasks()``."""
+        return self._read("open_tasks", due_by)
+
+    def leaf_tasks(self, notice_ids: list[int] | None = None) -> dict[int, list[TaskRow]]:
+        """notice id → its table rows (leaves, any status) as ``open_tasks`` gives them (units in
+        force filled in): what statistics count. None: every notice with tasks."""
+        return self._read("leaf_tasks", notice_ids)
+
+    def digest(self, today: dt.date | None = None, days: int = 7) -> Digest:
+        """What is due across all notices (``tracking.digest.digest``): overdue items and items due
+        within ``days`` days, ``by_unit()`` for the grouped view, ``count()`` for the status bar.
+        Uses only start-up reads (``open_tasks``), so showing it on start needs no SQLAlchemy."""
+        from desktop.tracking.digest import digest
+
+        today = today or dt.date.today()
+        years = {n.id: n.year for n in self.notices()}
+        return digest(self.open_tasks(today + dt.timedelta(days=days)), today, days, years)
+
+    def stats(self, today: dt.date | None = None, *, notice_id: int | None = None, year: int | None = None,
+              expand_collective: bool = False) -> list[UnitStats]:
+        """Per-unit counts (``tracking.stats.unit_stats``) for one notice, or for every notice of a
+        年度 (``year``), or for all notices. ``expand_collective``: count 各乡镇人民政府 / 县级各部门 …
+        as each member unit of the directory (rule in ``tracking.units``)."""
+        from desktop.tracking.stats import unit_stats
+        from desktop.tracking.units import collective_members
+
+        notices = self.notices()
+        years = {n.id: n.year for n in notices}
+        if notice_id is not None:
+            if notice_id not in years:
+                raise NotFoundError(f"找不到通知（编号 {notice_id}），它可能已在其他窗口中被删除。")
+            ids: list[int] | None = [notice_id]
+        else:
+            ids = None if year is None else [n.id for n in notices if n.year == year]
+        members = collective_members(self.units()) if expand_collective else None
+        return unit_stats(self.leaf_tasks(ids), today or dt.date.today(), years, members)
+
+    def set_status_many(self, task_ids: list[int], status: Status | str,
+                        done_on: dt.date | None = None) -> dict[int, dict[str, Any]]:
+        """Set one status on many tasks in one transaction (the 完成日期 rule of set_fields applies;
+        ``done_on`` None with 已完成 keeps each task's date or uses today). Returns
+        {task_id: old values} for ``set_fields_many``."""
+        return self._impl.set_status_many(task_ids, status, done_on)
+
+    def set_fields_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        """``set_fields`` on many tasks in one transaction ({task_id: fields}); returns {task_id: old}."""
+        return self._impl.set_fields_many(changes)
+
+    def set_units_many(self, task_ids: list[int], role: UnitRole, names: list[str]) -> dict[int, list[str]]:
+        """Give many tasks the same units of one role in one transaction; returns {task_id: old names}
+        for ``set_units_each``."""
+        return self._impl.set_units_many(task_ids, role, names)
+
+    def set_units_each(self, role: UnitRole, names_by_task: dict[int, list[str]]) -> dict[int, list[str]]:
+        """Set each task's units of one role ({task_id: names}) in one transaction; returns the old."""
+        return self._impl.set_units_each(role, names_by_task)
+
+    def revise_deadline(self, task_id: int, due_date: dt.date | None, reason: str) -> dict[str, Any]:
+        """Give a task a revised due date with a reason (调整时限). The printed deadline_text stays; the
+        first revision keeps the due date it replaces in ``original_due_date``; ``revised_at`` is now.
+        A revised due date is in force whatever the deadline kind (``tracking.deadlines``). Returns
+        the old due_date / original_due_date / revision_reason / revised_at: ``set_fields(id, **old)``
+        undoes it."""
+        return self._impl.revise_deadline(task_id, due_date, reason)
+
+    def shift_deadlines(self, task_ids: list[int], days: int, reason: str) -> dict[int, dict[str, Any]]:
+        """Revise the due dates of many tasks by ``days`` (negative: earlier) in one transaction, as
+        revise_deadline does; tasks without a stored due date are skipped. Returns {task_id: old}
+        of the tasks changed, for ``set_fields_many``."""
+        return self._impl.shift_deadlines(task_ids, days, reason)
+
+    def progress_log(self, task_id: int) -> list[ProgressEntry]:
+        """The task's 落实情况 log, oldest first (by date, then entry order)."""
+        return self._impl.progress_log(task_id)
+
+    def add_progress(self, task_id: int, date: dt.date | None, text: str, who: str = "") -> int:
+        """Add a log entry (``date`` None: today); returns its id. The task's progress_note and
+        progress_on then repeat the latest entry (by date, then id), as after every log change."""
+        return self._impl.add_progress(task_id, date, text, who)
+
+    def update_progress(self, entry_id: int, **fields: Any) -> dict[str, Any]:
+        """Edit an entry's ``date``, ``text`` or ``who``; returns the old values."""
+        return self._impl.update_progress(entry_id, **fields)
+
+    def delete_progress(self, entry_id: int) -> dict[str, Any]:
+        """Delete an entry; returns the snapshot ``restore_progress`` puts back (same id)."""
+        return self._impl.delete_progress(entry_id)
+
+    def restore_progress(self, snapshot: dict[str, Any]) -> None:
+        self._impl.restore_progress(snapshot)
+
+    def attach_evidence(self, task_id: int, path: Path, name: str | None = None) -> int:
+        """Copy a file into the data folder as evidence of a task (never required to mark it done);
+        returns the evidence id. Stored once per content (``storage.evidence_files``); ``name`` (default
+        the file's name) is sanitised for display. LedgerError if the file cannot be read or copied,
+        or when the ledger is on a database server (no data folder)."""
+        return self._impl.attach_evidence(task_id, path, name)
+
+    def evidence(self, task_id: int) -> list[EvidenceInfo]:
+        """The task's evidence files in the order attached."""
+        return self._impl.evidence(task_id)
+
+    def evidence_counts(self, notice_id: int) -> dict[int, int]:
+        """task id → number of evidence files, for the tasks of a notice that have any (a table column)."""
+        return self._impl.evidence_counts(notice_id)
+
+    def evidence_path(self, evidence_id: int) -> Path:
+        """The stored file, to open with the system viewer (``QDesktopServices.openUrl``) or copy out
+        under ``EvidenceInfo.name``. Do not write to it: equal files share it. LedgerError if missing."""
+        return self._impl.evidence_path(evidence_id)
+
+    def rename_evidence(self, evidence_id: int, name: str) -> str:
+        """Change the display name (sanitised); returns the old one. The stored file is untouched."""
+        return self._impl.rename_evidence(evidence_id, name)
+
+    def remove_evidence(self, evidence_id: int) -> dict[str, Any]:
+        """Detach an evidence file; returns the snapshot ``restore_evidence`` puts back. The file
+        stays in the data folder (an undo may need it) until ``purge_unreferenced_evidence``."""
+        return self._impl.remove_evidence(evidence_id)
+
+    def restore_evidence(self, snapshot: dict[str, Any]) -> None:
+        self._impl.restore_evidence(snapshot)
+
+    def purge_unreferenced_evidence(self, min_age_s: float = 3600) -> int:
+        """Maintenance: delete stored files no evidence row refers to (older than ``min_age_s``);
+        returns how many. Breaks the redo of removals still on an undo stack: run it when no window
+        holds one (at start, or after clearing the undo stacks)."""
+        return self._impl.purge_unreferenced_evidence(min_age_s)
 
     # --- units ---------------------------------------------------------------------------
     def units(self) -> list[UnitInfo]:

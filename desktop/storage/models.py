@@ -123,6 +123,11 @@ class Task(Base):
     remark: Mapped[str] = mapped_column(Text, server_default="")  # 备注
     source_start: Mapped[int | None] = mapped_column(Integer)  # span in notice.source_text
     source_end: Mapped[int | None] = mapped_column(Integer)
+    # schema v3: a revised deadline keeps the one before it; the date of the latest progress entry
+    original_due_date: Mapped[dt.date | None] = mapped_column(Date)
+    revision_reason: Mapped[str] = mapped_column(Text, server_default="")
+    revised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    progress_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Unit(Base):
@@ -169,3 +174,41 @@ class ChangeLog(Base):
     what: Mapped[str] = mapped_column(Text)
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class ProgressEntry(Base):
+    """One dated line of a task's 落实情况 log (schema v3). The task's progress_note / progress_on
+    repeat the latest entry (by date, then id) so the table reads one row per task."""
+
+    __tablename__ = "progress_entry"
+    __table_args__ = (
+        Index("ix_progress_entry_task", "task_id", "entry_date"),
+        {"sqlite_autoincrement": True},  # undo puts an entry back under its old id
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    entry_date: Mapped[dt.date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text, server_default="")
+    who: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Evidence(Base):
+    """A 佐证材料 file of a task (schema v3): the bytes are ``evidence/<sha[:2]>/<sha><ext>`` in the data
+    folder (content-addressed, shared by equal files); ``name`` is the sanitised original name."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        Index("ix_evidence_task", "task_id"),
+        Index("ix_evidence_sha256", "sha256"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    sha256: Mapped[str] = mapped_column(Text)
+    ext: Mapped[str] = mapped_column(Text, server_default="")  # '.pdf' (lower case, safe) or ''
+    name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)

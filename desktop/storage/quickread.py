@@ -30,7 +30,7 @@ from typing import Any
 from desktop.domain import DeadlineKind, NoticeInfo, Status, TaskRow, UnitCategory, UnitInfo, UnitRole
 from desktop.numbering import number_for
 
-CURRENT_VERSION = 2  # the schema version of ledgers this program writes (see migrations.py)
+CURRENT_VERSION = 3  # the schema version of ledgers this program writes (see migrations.py)
 VERSION_KEY = "schema_version"
 BUSY_TIMEOUT_S = 5.0  # as engine.BUSY_TIMEOUT_S: wait this long for another writer's lock
 
@@ -41,15 +41,37 @@ FROM notice LEFT OUTER JOIN (SELECT task.notice_id AS notice_id, count(*) AS n
                              FROM task GROUP BY task.notice_id) AS counts ON counts.notice_id = notice.id
 ORDER BY notice.year DESC NULLS LAST, notice.date DESC NULLS LAST, notice.id DESC
 """
-_TASKS = """
-SELECT id, notice_id, parent_id, position, title, text, owner, deadline_text, due_date, deadline_kind,
-       status, done_on, progress_note, remark, source_start, source_end
-FROM task WHERE notice_id = ? ORDER BY position, id
-"""
+_TASK_COLUMNS = """id, notice_id, parent_id, position, title, text, owner, deadline_text, due_date, deadline_kind,
+       status, done_on, progress_note, remark, source_start, source_end, original_due_date, revision_reason,
+       revised_at, progress_on"""
+_TASKS = f"SELECT {_TASK_COLUMNS} FROM task WHERE notice_id = ? ORDER BY position, id"
+_ALL_TASKS = f"SELECT {_TASK_COLUMNS} FROM task ORDER BY notice_id, position, id"
 _LINKS = """
 SELECT task_unit.task_id, task_unit.role, unit.name
 FROM task_unit JOIN task ON task.id = task_unit.task_id JOIN unit ON unit.id = task_unit.unit_id
 WHERE task.notice_id = ?
+ORDER BY task_unit.task_id, task_unit.role, task_unit.position
+"""
+# Candidates of "what is due" (tracking.digest): open, active leaves whose due date could fall on or
+# before :due_by (recurring and undated 全年 ones are always candidates; the rules decide in Python).
+OPEN_FILTER = """status IN ('未开始', '推进中')
+  AND NOT EXISTS (SELECT 1 FROM task AS child WHERE child.parent_id = task.id)
+  AND (:due_by IS NULL OR deadline_kind = 'recurring' OR (due_date IS NULL AND deadline_kind = 'year_round')
+       OR due_date <= :due_by)"""
+_OPEN_TASKS = f"SELECT {_TASK_COLUMNS} FROM task WHERE {OPEN_FILTER} ORDER BY notice_id, position, id"
+_LEAF_TASKS = f"""SELECT {_TASK_COLUMNS} FROM task
+WHERE NOT EXISTS (SELECT 1 FROM task AS child WHERE child.parent_id = task.id){{notices}}
+ORDER BY notice_id, position, id"""
+_SKELETON = "SELECT id, parent_id, position FROM task"
+_LINKS_OF = """
+SELECT task_unit.task_id, task_unit.role, unit.name
+FROM task_unit JOIN unit ON unit.id = task_unit.unit_id
+WHERE task_unit.task_id IN (SELECT value FROM json_each(?))
+ORDER BY task_unit.task_id, task_unit.role, task_unit.position
+"""
+_ALL_LINKS = """
+SELECT task_unit.task_id, task_unit.role, unit.name
+FROM task_unit JOIN unit ON unit.id = task_unit.unit_id
 ORDER BY task_unit.task_id, task_unit.role, task_unit.position
 """
 _UNITS = """
@@ -65,6 +87,10 @@ def _date(value: str | None) -> dt.date | None:
     return None if value is None else dt.date.fromisoformat(value)  # SQLAlchemy's str_to_date
 
 
+def _datetime(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)  # SQLAlchemy's str_to_datetime
+
+
 def _enum(members: dict[str, Any], cls: Any, value: str | None) -> Any:
     if value is None:
         return None
@@ -73,7 +99,7 @@ def _enum(members: dict[str, Any], cls: Any, value: str | None) -> Any:
 
 
 def build_tree(rows: Iterable[Sequence[Any]], links: Iterable[Sequence[Any]]) -> list[TaskRow]:
-    """A notice's TaskRows in pre-order from its task rows (the 16 columns of ``_TASKS``, typed, in
+    """A notice's TaskRows in pre-order from its task rows (the 20 columns of ``_TASKS``, typed, in
     (position, id) order) and its unit links ((task_id, role, unit name) in printed order).
 
     Shared by both paths (``service.SqlLedger.tasks`` calls it too), so depth, number, units and
@@ -92,16 +118,94 @@ def build_tree(rows: Iterable[Sequence[Any]], links: Iterable[Sequence[Any]]) ->
     while stack:
         r, depth, index = stack.pop()
         (tid, nid, pid, pos, title, text, owner, deadline_text, due_date, deadline_kind, status, done_on,
-         progress_note, remark, source_start, source_end) = r
+         progress_note, remark, source_start, source_end, original_due_date, revision_reason, revised_at,
+         progress_on) = r
         kids = children.get(tid, no_kids)
         out.append(TaskRow(
             id=tid, notice_id=nid, parent_id=pid, position=pos, depth=depth, number=number_for(depth, index),
             title=title, text=text, lead_units=lead.get(tid, []), units=resp.get(tid, []), owner=owner,
             deadline_text=deadline_text, due_date=due_date, deadline_kind=deadline_kind, status=status,
             done_on=done_on, progress_note=progress_note, remark=remark, source_start=source_start,
-            source_end=source_end, child_count=len(kids)))
+            source_end=source_end, child_count=len(kids), original_due_date=original_due_date,
+            revision_reason=revision_reason, revised_at=revised_at, progress_on=progress_on))
         for i in range(len(kids), 0, -1):
             stack.append((kids[i - 1], depth + 1, i))
+    return out
+
+
+def group_trees(rows: Iterable[Sequence[Any]], links: Iterable[Sequence[Any]],
+                notice_ids: Sequence[int] | None = None) -> dict[int, list[TaskRow]]:
+    """``build_tree`` per notice over task rows of many notices (``notice_ids``: only these; None:
+    every notice that has tasks). Rows must be in (notice_id, position, id) order."""
+    wanted = None if notice_ids is None else set(notice_ids)
+    per_rows: dict[int, list[Any]] = {} if wanted is None else {n: [] for n in notice_ids or ()}
+    task_notice: dict[int, int] = {}
+    for r in rows:
+        if wanted is None or r[1] in wanted:
+            per_rows.setdefault(r[1], []).append(r)
+            task_notice[r[0]] = r[1]
+    per_links: dict[int, list[Any]] = defaultdict(list)
+    for link in links:
+        nid = task_notice.get(link[0])
+        if nid is not None:
+            per_links[nid].append(link)
+    return {nid: build_tree(rs, per_links.get(nid, ())) for nid, rs in per_rows.items()}
+
+
+def open_rows(rows: Sequence[Sequence[Any]], skeleton: Iterable[Sequence[Any]],
+              links_of: Any) -> dict[int, list[TaskRow]]:
+    """TaskRows of the leaves ``rows`` (typed task columns), in table order (the tree's pre-order),
+    with depth and number from ``skeleton``
+    ((id, parent_id, position) of every task) and the units in force: their own, else those of their
+    nearest ancestor with any. ``links_of(ids)`` returns (task_id, role, name) links of those tasks."""
+    parent: dict[int, tuple[int | None, int]] = {tid: (pid, pos) for tid, pid, pos in skeleton}
+    memo: dict[int, tuple[tuple[Any, ...], tuple[int, ...]]] = {}  # node → (its order key, ancestors nearest first)
+
+    def ancestry(pid: int | None) -> tuple[tuple[Any, ...], tuple[int, ...]]:
+        path, p = [], pid
+        while p is not None and p not in memo:
+            path.append(p)
+            p = parent[p][0]
+        key, chain = memo[p] if p is not None else ((), ())
+        for a in reversed(path):
+            key, chain = (*key, (parent[a][1], a)), (a, *chain)
+            memo[a] = (key, chain)
+        return memo[pid] if pid is not None else ((), ())
+
+    chains, place = {}, {}
+    for r in rows:
+        key, chains[r[0]] = ancestry(r[2])
+        place[r[0]] = (r[1], *key, (r[3], r[0]))  # table order: the tree's pre-order
+    rows = sorted(rows, key=lambda r: place[r[0]])
+    own = _by_task(links_of([r[0] for r in rows]))
+    need = {a for r in rows if r[0] not in own for a in chains[r[0]]}
+    inherited = _by_task(links_of(sorted(need))) if need else {}
+    out: dict[int, list[TaskRow]] = {}
+    none: tuple[list[str], list[str]] = ([], [])
+    for (tid, nid, pid, pos, title, text, owner, deadline_text, due_date, deadline_kind, status, done_on,
+         progress_note, remark, source_start, source_end, original_due_date, revision_reason, revised_at,
+         progress_on) in rows:
+        units = own.get(tid) or next((inherited[a] for a in chains[tid] if a in inherited), none)
+        depth = len(chains[tid]) + 1
+        out.setdefault(nid, []).append(TaskRow(
+            id=tid, notice_id=nid, parent_id=pid, position=pos, depth=depth, number=number_for(depth, pos + 1),
+            title=title, text=text, lead_units=list(units[0]), units=list(units[1]), owner=owner, deadline_text=deadline_text,
+            due_date=due_date, deadline_kind=deadline_kind, status=status, done_on=done_on,
+            progress_note=progress_note, remark=remark, source_start=source_start, source_end=source_end,
+            original_due_date=original_due_date, revision_reason=revision_reason, revised_at=revised_at,
+            progress_on=progress_on))
+    return out
+
+
+def _by_task(links: Iterable[Sequence[Any]]) -> dict[int, tuple[list[str], list[str]]]:
+    """task id → (lead names, responsible names) from (task_id, role, name) links."""
+    out: dict[int, tuple[list[str], list[str]]] = {}
+    lead = UnitRole.LEAD.value
+    for tid, role, name in links:
+        pair = out.get(tid)
+        if pair is None:
+            pair = out[tid] = ([], [])
+        pair[0 if role == lead else 1].append(name)
     return out
 
 
@@ -145,19 +249,55 @@ class QuickReader:
                 for r in self._conn.execute(_NOTICES)]
 
     def tasks(self, notice_id: int) -> list[TaskRow]:
+        rows, links = self._read_tasks(_TASKS, _LINKS, (notice_id,))
+        return build_tree(rows, links)
+
+    def tasks_by_notice(self, notice_ids: Sequence[int] | None = None) -> dict[int, list[TaskRow]]:
+        rows, links = self._read_tasks(_ALL_TASKS, _ALL_LINKS, ())
+        return group_trees(rows, links, notice_ids)
+
+    def open_tasks(self, due_by: dt.date | None = None) -> dict[int, list[TaskRow]]:
+        return self._leaves(_OPEN_TASKS, {"due_by": None if due_by is None else due_by.isoformat()})
+
+    def leaf_tasks(self, notice_ids: Sequence[int] | None = None) -> dict[int, list[TaskRow]]:
+        if notice_ids is None:
+            return self._leaves(_LEAF_TASKS.format(notices=""), ())
+        ids = [int(n) for n in notice_ids]
+        found = self._leaves(_LEAF_TASKS.format(notices=f" AND notice_id IN ({', '.join('?' * len(ids))})"), ids) \
+            if ids else {}
+        return {n: found.get(n, []) for n in ids}
+
+    def _leaves(self, sql: str, params: Any) -> dict[int, list[TaskRow]]:
         conn = self._conn
-        conn.execute("BEGIN")  # both queries see the same state, as in the service's one read transaction
+        conn.execute("BEGIN")
         try:
-            rows = [(tid, nid, pid, pos, title, text, owner, deadline_text, _date(due),
-                     _enum(_KINDS, DeadlineKind, kind), _enum(_STATUSES, Status, status), _date(done),
-                     progress_note, remark, source_start, source_end)
-                    for (tid, nid, pid, pos, title, text, owner, deadline_text, due, kind, status, done,
-                         progress_note, remark, source_start, source_end) in conn.execute(_TASKS, (notice_id,))]
-            links = conn.execute(_LINKS, (notice_id,)).fetchall()
+            rows = self._typed(conn.execute(sql, params))
+            skeleton = conn.execute(_SKELETON).fetchall()
+            return open_rows(rows, skeleton, lambda ids: conn.execute(_LINKS_OF, (json.dumps(ids),)).fetchall())
         finally:
             if conn.in_transaction:
                 conn.execute("COMMIT")
-        return build_tree(rows, links)
+
+    @staticmethod
+    def _typed(cursor: Iterable[Sequence[Any]]) -> list[Any]:
+        return [(tid, nid, pid, pos, title, text, owner, deadline_text, _date(due),
+                 _enum(_KINDS, DeadlineKind, kind), _enum(_STATUSES, Status, status), _date(done),
+                 progress_note, remark, source_start, source_end, _date(orig), reason, _datetime(revised),
+                 _date(progress_on))
+                for (tid, nid, pid, pos, title, text, owner, deadline_text, due, kind, status, done,
+                     progress_note, remark, source_start, source_end, orig, reason, revised, progress_on)
+                in cursor]
+
+    def _read_tasks(self, tasks_sql: str, links_sql: str, params: tuple[Any, ...]) -> tuple[list[Any], list[Any]]:
+        conn = self._conn
+        conn.execute("BEGIN")  # both queries see the same state, as in the service's one read transaction
+        try:
+            rows = self._typed(conn.execute(tasks_sql, params))
+            links = conn.execute(links_sql, params).fetchall()
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+        return rows, links
 
     def units(self) -> list[UnitInfo]:
         return [UnitInfo(id=uid, name=name, short_name=short, aliases=list(json.loads(aliases)) if aliases else [],

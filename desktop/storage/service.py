@@ -40,9 +40,10 @@ from desktop.storage import migrations
 from desktop.storage.engine import make_engine, make_sessions, sqlite_url, translate_error
 from desktop.storage.errors import LedgerError, NotFoundError
 from desktop.storage.ledger import TaskSnapshot
-from desktop.storage.models import ChangeLog, Notice, Task, TaskUnit, Unit
+from desktop.storage.models import ChangeLog, Evidence, Notice, ProgressEntry, Task, TaskUnit, Unit
 from desktop.storage.paths import BACKUP_DIR_NAME, DB_FILE_NAME, default_data_dir
 from desktop.storage.quickread import build_tree
+from desktop.tracking.status import settle
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -70,15 +71,19 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
 _TASK_COLUMNS = (
     Task.id, Task.notice_id, Task.parent_id, Task.position, Task.title, Task.text, Task.owner,
     Task.deadline_text, Task.due_date, Task.deadline_kind, Task.status, Task.done_on,
-    Task.progress_note, Task.remark, Task.source_start, Task.source_end,
+    Task.progress_note, Task.remark, Task.source_start, Task.source_end, Task.original_due_date,
+    Task.revision_reason, Task.revised_at, Task.progress_on,
 )
 _TASK_TABLE_COLUMNS = tuple(Task.__table__.c[c.key] for c in _TASK_COLUMNS)
 _EXTRA_TASK_FIELDS = ("source_start", "source_end")
-_EDITABLE_TASK_FIELDS = frozenset(TASK_FIELDS) | frozenset(_EXTRA_TASK_FIELDS)
+# A revised deadline's bookkeeping: set by revise_deadline / shift_deadlines, and by set_fields on undo.
+_REVISION_FIELDS = ("due_date", "original_due_date", "revision_reason", "revised_at")
+_EDITABLE_TASK_FIELDS = frozenset(TASK_FIELDS) | frozenset(_EXTRA_TASK_FIELDS) | frozenset(_REVISION_FIELDS)
 _TASK_DEFAULTS: dict[str, Any] = {
     **{name: "" for name in TASK_TEXT_FIELDS},
     "due_date": None, "deadline_kind": DeadlineKind.NONE, "status": Status.NOT_STARTED, "done_on": None,
     "source_start": None, "source_end": None,
+    "original_due_date": None, "revision_reason": "", "revised_at": None,
 }
 # What split_task copies to the new sibling besides the units (deadline and status fields).
 _SPLIT_COPIED = ("owner", "deadline_text", "due_date", "deadline_kind", "status", "done_on")
@@ -103,6 +108,16 @@ def _as_date(value: Any) -> dt.date | None:
     raise TypeError(f"expected a date, got {value!r}")
 
 
+def _as_datetime(value: Any) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value.strip())
+    raise TypeError(f"expected a date and time, got {value!r}")
+
+
 def _as_status(value: Any) -> Status:
     return value if isinstance(value, Status) else Status.parse(str(value))
 
@@ -123,10 +138,12 @@ def _clean_task_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise TypeError(f"unknown task field(s): {', '.join(sorted(unknown))}")
     out: dict[str, Any] = {}
     for name, value in fields.items():
-        if name in TASK_TEXT_FIELDS:
+        if name in TASK_TEXT_FIELDS or name == "revision_reason":
             out[name] = "" if value is None else str(value)
-        elif name in ("due_date", "done_on"):
+        elif name in ("due_date", "done_on", "original_due_date"):
             out[name] = _as_date(value)
+        elif name == "revised_at":
+            out[name] = _as_datetime(value)
         elif name == "status":
             out[name] = _as_status(value)
         elif name == "deadline_kind":
@@ -212,6 +229,47 @@ def _log(s: Session, notice_id: int | None, task_id: int | None, *changes: tuple
         conn.execute(update(Notice.__table__).where(notice.id == notice_id).values(updated_at=now))
 
 
+def _rows_of(s: Session, model: Any, task_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Every column of the ``model`` rows attached to ``task_ids`` (for snapshots), by id."""
+    table = model.__table__
+    return [dict(r) for r in s.connection().execute(
+        select(table).where(table.c.task_id.in_(task_ids)).order_by(table.c.id)).mappings()]
+
+
+def _refresh_latest(s: Session, task_id: int) -> None:
+    """Make the task's progress_note / progress_on repeat its latest log entry (by date, then id);
+    with no entries left both are cleared."""
+    e = ProgressEntry.__table__.c
+    conn = s.connection()
+    latest = conn.execute(select(e.entry_date, e.text).where(e.task_id == task_id)
+                          .order_by(e.entry_date.desc(), e.id.desc()).limit(1)).one_or_none()
+    date, text = (latest[0], latest[1]) if latest is not None else (None, "")
+    conn.execute(update(Task.__table__).where(Task.__table__.c.id == task_id)
+                 .values(progress_note=text, progress_on=date))
+
+
+def _update_fields(s: Session, task_id: int, clean: dict[str, Any]) -> dict[str, Any]:
+    """Set cleaned task fields (the 完成日期 rule of tracking.status applied) and log the changes;
+    returns the old values of the fields set (done_on included when the rule changed it)."""
+    task = Task.__table__.c
+    # Core on the session's connection: the clerk's most frequent edit, kept to 3 statements.
+    conn = s.connection()
+    names = list(dict.fromkeys([*clean, "status", "done_on"]))
+    row = conn.execute(select(task.notice_id, *(task[name] for name in names))
+                       .where(task.id == task_id)).one_or_none()
+    if row is None:
+        raise NotFoundError(f"找不到任务（编号 {task_id}），它可能已在其他窗口中被删除。")
+    current = dict(zip(names, row[1:], strict=True))
+    clean = settle(current["status"], current["done_on"], clean)
+    old = {name: current[name] for name in clean}
+    changes = [(name, old[name], value) for name, value in clean.items() if old[name] != value]
+    if changes:
+        conn.execute(update(Task.__table__).where(task.id == task_id)
+                     .values({name: value for name, _old, value in changes}))
+    _log(s, row[0], task_id, *changes)
+    return old
+
+
 # --- tree helpers --------------------------------------------------------------------------------
 def _siblings(notice_id: int, parent_id: int | None) -> ColumnElement[bool]:
     parent = Task.parent_id.is_(None) if parent_id is None else Task.parent_id == parent_id
@@ -289,6 +347,20 @@ def _insert_links(s: Session, rows: list[dict[str, Any]]) -> None:
 
 def _link_rows(task_id: int, role: UnitRole, unit_ids: Iterable[int]) -> list[dict[str, Any]]:
     return [{"task_id": task_id, "role": role, "unit_id": uid, "position": i} for i, uid in enumerate(unit_ids)]
+
+
+def _replace_units(s: Session, directory: Any, task_id: int, role: UnitRole, names: list[str]) -> list[str]:
+    """Replace a task's units of one role (unknown names enter the directory); returns the old names."""
+    node = _node(s, task_id)
+    old = _role_names(s, task_id)[role]
+    ids = directory.ids_for(names)
+    new = [directory.names[i] for i in ids]
+    if new != old:
+        s.execute(delete(TaskUnit).where(TaskUnit.task_id == task_id, TaskUnit.role == role),
+                  execution_options={"synchronize_session": False})
+        _insert_links(s, _link_rows(task_id, role, ids))
+        _log(s, node.notice_id, task_id, (f"units:{role.value}", old, new))
+    return old
 
 
 # --- the unit directory --------------------------------------------------------------------------
@@ -588,7 +660,17 @@ class SqlLedger:
         links = [r for r in _links(s, TaskUnit.task_id.in_(select(Task.id).where(Task.notice_id == nid)))
                  if r.task_id in wanted]
         links.sort(key=lambda r: order[r.task_id])  # stable: keeps role and position order per task
-        return TaskSnapshot(rows=rows, units=[(r.task_id, r.role.value, r.name) for r in links])
+        return TaskSnapshot(rows=rows, units=[(r.task_id, r.role.value, r.name) for r in links],
+                            progress=_rows_of(s, ProgressEntry, task_ids), evidence=_rows_of(s, Evidence, task_ids))
+
+    @staticmethod
+    def _restore_attached(s: Session, snapshot: TaskSnapshot) -> None:
+        """Put back the progress entries and evidence rows of a snapshot (same ids; the files never left)."""
+        conn = s.connection()
+        if snapshot.progress:
+            conn.execute(insert(ProgressEntry.__table__), snapshot.progress)
+        if snapshot.evidence:
+            conn.execute(insert(Evidence.__table__), snapshot.evidence)
 
     def _restore_links(self, s: Session, units: list[tuple[int, str, str]]) -> None:
         if not units:
@@ -626,42 +708,67 @@ class SqlLedger:
             # (PostgreSQL will need its identity sequence moved past them; SQLite's AUTOINCREMENT is fine.)
             s.execute(insert(Task), [dict(r) for r in snapshot.rows])
             self._restore_links(s, snapshot.units)
+            self._restore_attached(s, snapshot)
             _log(s, root["notice_id"], root["id"], ("restore", None, _describe(root)))
 
     @_guarded
     def set_fields(self, task_id: int, **fields: Any) -> dict[str, Any]:
         clean = _clean_task_fields(fields)
-        task = Task.__table__.c
         with self._Session.begin() as s:
-            # Core on the session's connection: the clerk's most frequent edit, kept to 3 statements.
-            conn = s.connection()
-            row = conn.execute(select(task.notice_id, *(task[name] for name in clean))
-                               .where(task.id == task_id)).one_or_none()
-            if row is None:
-                raise NotFoundError(f"找不到任务（编号 {task_id}），它可能已在其他窗口中被删除。")
-            old = dict(zip(clean, row[1:], strict=True))
-            changes = [(name, old[name], value) for name, value in clean.items() if old[name] != value]
-            if changes:
-                conn.execute(update(Task.__table__).where(task.id == task_id)
-                             .values({name: value for name, _old, value in changes}))
-            _log(s, row[0], task_id, *changes)
-            return old
+            return _update_fields(s, task_id, clean)
+
+    @_guarded
+    def set_fields_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        cleaned = {tid: _clean_task_fields(f) for tid, f in changes.items()}
+        with self._Session.begin() as s:
+            return {tid: _update_fields(s, tid, clean) for tid, clean in cleaned.items()}
+
+    @_guarded
+    def set_status_many(self, task_ids: Sequence[int], status: Status | str,
+                        done_on: dt.date | str | None = None) -> dict[int, dict[str, Any]]:
+        fields = _clean_task_fields({"status": status} if done_on is None else {"status": status, "done_on": done_on})
+        with self._Session.begin() as s:
+            return {tid: _update_fields(s, tid, fields) for tid in dict.fromkeys(task_ids)}
+
+    @_guarded
+    def revise_deadline(self, task_id: int, due_date: dt.date | str | None, reason: str) -> dict[str, Any]:
+        due = _as_date(due_date)
+        with self._Session.begin() as s:
+            return self._revise(s, task_id, lambda _old: due, reason, _now())
+
+    @_guarded
+    def shift_deadlines(self, task_ids: Sequence[int], days: int, reason: str) -> dict[int, dict[str, Any]]:
+        when, out = _now(), {}
+        with self._Session.begin() as s:
+            for tid in dict.fromkeys(task_ids):
+                old = self._revise(s, tid, lambda old: None if old is None else old + dt.timedelta(days=days),
+                                   reason, when, skip_undated=True)
+                if old:
+                    out[tid] = old
+        return out
+
+    @staticmethod
+    def _revise(s: Session, task_id: int, new_due: Callable[[dt.date | None], dt.date | None], reason: str,
+                when: dt.datetime, skip_undated: bool = False) -> dict[str, Any]:
+        """Give a task a revised due date; the first revision keeps the due date it replaces."""
+        task = Task.__table__.c
+        row = s.connection().execute(select(*(task[n] for n in _REVISION_FIELDS))
+                                     .where(task.id == task_id)).one_or_none()
+        if row is None:
+            raise NotFoundError(f"找不到任务（编号 {task_id}），它可能已在其他窗口中被删除。")
+        old = dict(zip(_REVISION_FIELDS, row, strict=True))
+        if skip_undated and old["due_date"] is None:
+            return {}
+        fields = {"due_date": new_due(old["due_date"]), "revision_reason": (reason or "").strip(), "revised_at": when}
+        if old["revised_at"] is None:
+            fields["original_due_date"] = old["due_date"]
+        _update_fields(s, task_id, fields)
+        return old  # all four fields: set_fields(task_id, **old) undoes the revision
 
     @_guarded
     def set_units(self, task_id: int, role: UnitRole | str, names: list[str]) -> list[str]:
-        role = UnitRole(role)
         with self._Session.begin() as s:
-            node = _node(s, task_id)
-            old = _role_names(s, task_id)[role]
-            directory = _UnitDirectory(s)
-            ids = directory.ids_for(names)
-            new = [directory.names[i] for i in ids]
-            if new != old:
-                s.execute(delete(TaskUnit).where(TaskUnit.task_id == task_id, TaskUnit.role == role),
-                          execution_options={"synchronize_session": False})
-                _insert_links(s, _link_rows(task_id, role, ids))
-                _log(s, node.notice_id, task_id, (f"units:{role.value}", old, new))
-            return old
+            return _replace_units(s, _UnitDirectory(s), task_id, UnitRole(role), names)
 
     def _move(self, s: Session, node: Row[Any], parent_id: int | None, index: int, what: str
               ) -> tuple[int | None, int]:
@@ -785,6 +892,11 @@ class SqlLedger:
             # The merged task keeps its own units and gains those of the other it did not have.
             have, other = _role_ids(s, task_id), _role_ids(s, next_id)
             gained = {role: [uid for uid in other[role] if uid not in have[role]] for role in UnitRole}
+            # The other task's progress log and evidence go with its text (unmerge moves them back).
+            for table in (ProgressEntry.__table__, Evidence.__table__):
+                s.connection().execute(update(table).where(table.c.task_id == next_id).values(task_id=task_id))
+            if any(e["task_id"] == next_id for e in snapshot.progress):
+                _refresh_latest(s, task_id)
             s.execute(delete(Task).where(Task.id == next_id), execution_options={"synchronize_session": False})
             _insert_links(s, [{"task_id": task_id, "role": role, "unit_id": uid, "position": len(have[role]) + i}
                               for role in UnitRole for i, uid in enumerate(gained[role])])
@@ -812,6 +924,10 @@ class SqlLedger:
             s.execute(delete(TaskUnit).where(TaskUnit.task_id == task_id),
                       execution_options={"synchronize_session": False})
             self._restore_links(s, snapshot.units)
+            for table, kept in ((ProgressEntry.__table__, snapshot.progress), (Evidence.__table__, snapshot.evidence)):
+                ids = [e["id"] for e in kept if e["task_id"] == b["id"]]
+                if ids:
+                    s.connection().execute(update(table).where(table.c.id.in_(ids)).values(task_id=b["id"]))
             _log(s, node.notice_id, task_id, ("unmerge", _describe(a), f"{_describe(a)} + #{b['id']} {_describe(b)}"))
 
     # --- import ----------------------------------------------------------------------------------

@@ -63,15 +63,15 @@ def test_fixture_is_version_1():
 def test_v1_file_is_backed_up_then_migrated_keeping_every_row(data_dir, v1_file):
     original = dump(FIXTURE)
     with Ledger(data_dir) as led:
-        assert led.schema_version == migrations.CURRENT_VERSION == 2
+        assert led.schema_version == migrations.CURRENT_VERSION == 3
         backups = list((data_dir / "backups").iterdir())
-        assert len(backups) == 1 and backups[0].name.startswith("noticedesk-before-v2-")
+        assert len(backups) == 1 and backups[0].name.startswith("noticedesk-before-v3-")
         # The backup is the file as it was: still version 1, same rows.
         assert dump(backups[0]) == original
         migrated = dump(v1_file, v1_columns())
         assert {t: rows for t, rows in migrated.items() if t != "schema_meta"} == \
                {t: rows for t, rows in original.items() if t != "schema_meta"}
-        assert migrated["schema_meta"] == [("schema_version", "2")]
+        assert migrated["schema_meta"] == [("schema_version", "3")]
         # And the service reads the old rows correctly.
         rows = led.tasks(1)
         assert [(r.id, r.depth, r.number, r.title) for r in rows] == [
@@ -103,7 +103,7 @@ def test_failed_migration_leaves_the_file_at_its_old_version(data_dir, v1_file, 
     con.close()
     monkeypatch.undo()
     with Ledger(data_dir) as led:
-        assert led.schema_version == 2
+        assert led.schema_version == 3
 
 
 def test_newer_file_is_refused_and_left_untouched(data_dir):
@@ -116,7 +116,7 @@ def test_newer_file_is_refused_and_left_untouched(data_dir):
     before = digest(path)
     with pytest.raises(LedgerError) as err:
         Ledger(data_dir)
-    assert str(err.value) == ("台账文件由更新版本的 NoticeDesk 创建（版本 7），当前程序只支持到版本 2。"
+    assert str(err.value) == ("台账文件由更新版本的 NoticeDesk 创建（版本 7），当前程序只支持到版本 3。"
                               "请升级程序后再打开。")
     assert digest(path) == before
     assert sorted(p.name for p in data_dir.iterdir()) == [DB_FILE_NAME]  # no backup, no -wal left
@@ -125,7 +125,7 @@ def test_newer_file_is_refused_and_left_untouched(data_dir):
 def test_an_empty_file_becomes_a_new_ledger(data_dir):
     (data_dir / DB_FILE_NAME).write_bytes(b"")
     with Ledger(data_dir) as led:
-        assert led.schema_version == 2 and led.notices() == []
+        assert led.schema_version == 3 and led.notices() == []
     assert not (data_dir / "backups").exists()  # nothing to back up
 
 
@@ -194,3 +194,76 @@ def test_every_orm_server_default_exists_in_the_ddl(tmp_path):
                 assert (c.server_default is None) == (reflected[c.name] is None), (t.name, c.name)
     finally:
         eng.dispose()
+
+
+def test_v1_progress_notes_become_the_first_log_entries(data_dir, v1_file):
+    con = sqlite3.connect(FIXTURE)
+    updated = con.execute("SELECT updated_at FROM notice WHERE id = 1").fetchone()[0]
+    con.close()
+    with Ledger(data_dir) as led:
+        (entry,) = led.progress_log(2)
+        assert (entry.text, entry.date.isoformat(), entry.who) == ("已完成方案", updated[:10], "")
+        t2 = led.task(2)
+        assert (t2.progress_note, t2.progress_on, t2.original_due_date, t2.revision_reason) == (
+            "已完成方案", entry.date, None, "")
+        assert all(led.progress_log(i) == [] for i in (1, 3, 4, 5, 6)) and led.evidence(2) == []
+
+
+def make_v2_file(path: Path) -> None:
+    """A version-2 ledger as the previous release wrote it: the steps up to 2, then rows by SQL."""
+    engine = make_engine(sqlite_url(path))
+    try:
+        migrations.create_at_version(engine, 2)
+    finally:
+        engine.dispose()
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("INSERT INTO notice (id, title, year, created_at, updated_at) VALUES "
+                    "(1, '通知', 2024, '2024-03-01 09:00:00.000000', '2024-04-02 10:30:00.000000')")
+        con.executemany(
+            "INSERT INTO task (id, notice_id, parent_id, position, title, status, done_on, progress_note, due_date, "
+            "deadline_kind) VALUES (?, 1, NULL, ?, ?, ?, ?, ?, ?, ?)",
+            [(1, 0, "已完成的", "已完成", "2024-03-15", "已办结", "2024-03-31", "date"),
+             (2, 1, "推进中的", "推进中", None, "正在推进", None, "year_round"),
+             (3, 2, "没写进展", "未开始", None, "", None, "none")])
+        con.execute("INSERT INTO unit (id, name, collective) VALUES (1, '各乡镇人民政府', 1)")
+        con.execute("INSERT INTO task_unit VALUES (2, 'lead', 1, 0)")
+    con.close()
+
+
+def test_v2_file_from_the_previous_release_migrates_to_v3(tmp_path, data_dir):
+    path = data_dir / DB_FILE_NAME
+    make_v2_file(path)
+    assert dump(path, {"schema_meta": ["name", "value"]})["schema_meta"] == [("schema_version", "2")]
+    with Ledger(data_dir) as led:
+        assert led._sql.found_version == 2 and led.schema_version == 3
+        (backup,) = (data_dir / "backups").iterdir()
+        assert backup.name.startswith("noticedesk-before-v3-")
+        rows = {r.id: r for r in led.tasks(1)}
+        assert [(e.date.isoformat(), e.text) for e in led.progress_log(1)] == [("2024-03-15", "已办结")]
+        assert [(e.date.isoformat(), e.text) for e in led.progress_log(2)] == [("2024-04-02", "正在推进")]
+        assert led.progress_log(3) == []
+        assert (rows[1].progress_on.isoformat(), rows[2].progress_on.isoformat(), rows[3].progress_on) == (
+            "2024-03-15", "2024-04-02", None)
+        assert rows[2].lead_units == ["各乡镇人民政府"] and rows[1].status is Status.DONE
+        led.add_progress(3, None, "新进展")  # and it takes the new kinds of edit
+    migrated = make_engine(sqlite_url(path))
+    try:
+        assert schema(migrated) == orm_schema(migrated.dialect)
+    finally:
+        migrated.dispose()
+    with Ledger(data_dir) as again:
+        assert again._quick is not None and [r.progress_note for r in again.tasks(1)] == ["已办结", "正在推进", "新进展"]
+
+
+def test_failed_v3_step_leaves_a_v2_file_as_it_was(data_dir, monkeypatch):
+    path = data_dir / DB_FILE_NAME
+    make_v2_file(path)
+    before = dump(path)
+    monkeypatch.setattr(migrations, "V3", migrations.V3 + ("CREATE INDEX broken ON no_such_table (x)",))
+    with pytest.raises(LedgerError):
+        Ledger(data_dir)
+    assert dump(path) == before
+    con = sqlite3.connect(path)
+    assert "progress_entry" not in {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    con.close()

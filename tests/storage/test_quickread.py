@@ -115,7 +115,7 @@ def test_ledger_serves_start_up_reads_before_building_the_implementation(filled)
     data_dir, ids = filled
     with Ledger(data_dir) as led:
         assert led._quick is not None and led._sql is None
-        assert (led.path, led.data_dir, led.schema_version) == (data_dir / DB_FILE_NAME, data_dir, 2)
+        assert (led.path, led.data_dir, led.schema_version) == (data_dir / DB_FILE_NAME, data_dir, 3)
         before = (led.notices(), led.units(), led.tasks(ids[0]))
         assert led._sql is None
         led.changes()  # any other method builds the implementation and closes the reader
@@ -131,6 +131,7 @@ nid = int(sys.argv[2])
 with Ledger(__import__("pathlib").Path(sys.argv[1])) as led:
     rows = led.tasks(nid)
     assert led.notices() and led.units() and rows
+    led.digest()  # the start-up digest window and status-bar count
     assert "sqlalchemy" not in sys.modules, "start-up reads imported SQLAlchemy"
     led.set_fields(rows[0].id, title="改过的标题", status="已完成")
     assert "sqlalchemy" in sys.modules
@@ -149,7 +150,8 @@ def test_start_up_reads_import_no_sqlalchemy_and_a_write_then_works(filled):
     assert out.stdout.strip() == "ok"
     with Ledger(data_dir) as led:
         assert led.tasks(ids[0])[0].title == "改过的标题"
-        assert [c.what for c in led.changes(ids[0], limit=2)] == ["status", "title"]
+        # 已完成 without a date: the 完成日期 rule sets today, logged as its own change
+        assert [c.what for c in led.changes(ids[0], limit=3)] == ["done_on", "status", "title"]
 
 
 def test_warm_up_in_another_thread_while_reading(filled):
@@ -186,7 +188,7 @@ def test_db_url_never_uses_the_fast_path(filled):
 def test_missing_file_is_created_by_the_sqlalchemy_path(data_dir):
     with Ledger(data_dir) as led:
         assert led._sql is not None and led._quick is None
-        assert led.schema_version == 2 and led.notices() == []
+        assert led.schema_version == 3 and led.notices() == []
     with Ledger(data_dir) as led:  # now up to date: the fast path
         assert led._quick is not None and led.notices() == []
 
@@ -197,7 +199,7 @@ def test_v1_file_is_migrated_as_before(data_dir):
     assert QuickReader.open_if_current(path) is None
     with Ledger(data_dir) as led:
         assert led._sql is not None and led._quick is None
-        assert led._sql.found_version == 1 and led.schema_version == 2
+        assert led._sql.found_version == 1 and led.schema_version == 3
         assert len(led.tasks(1)) == 6
     assert len(list((data_dir / "backups").iterdir())) == 1
 
@@ -206,11 +208,11 @@ def test_newer_file_is_refused_untouched(data_dir):
     Ledger(data_dir).close()
     path = data_dir / DB_FILE_NAME
     con = sqlite3.connect(path)
-    con.execute("UPDATE schema_meta SET value = '3' WHERE name = 'schema_version'")
+    con.execute("UPDATE schema_meta SET value = '4' WHERE name = 'schema_version'")
     con.commit()
     con.close()
     before = digest(path)
-    with pytest.raises(LedgerError, match="版本 3"):
+    with pytest.raises(LedgerError, match="版本 4"):
         Ledger(data_dir)
     assert digest(path) == before
     assert sorted(p.name for p in data_dir.iterdir()) == [DB_FILE_NAME]
@@ -254,3 +256,43 @@ def test_unknown_stored_values_fail_like_the_service(filled):
         assert led._sql is None
         with pytest.raises(ValueError):
             led._impl.tasks(ids[0])
+
+
+def test_tracking_reads_equal_the_service_and_the_full_trees(filled):
+    import datetime as dt
+
+    from desktop.tracking.digest import digest
+    from desktop.tracking.units import inherited_units
+
+    data_dir, ids = filled
+    with Ledger(data_dir) as led:
+        led.add_progress(led.tasks(ids[0])[1].id, dt.date(2024, 3, 1), "进展")
+    quick = QuickReader.open_if_current(data_dir / DB_FILE_NAME)
+    led = Ledger(data_dir)
+    try:
+        service = led._impl
+        full = service.tasks_by_notice()
+        assert quick.tasks_by_notice() == full == {nid: service.tasks(nid) for nid in full}
+        assert quick.tasks_by_notice([ids[1], 9999]) == service.tasks_by_notice([ids[1], 9999]) == {
+            ids[1]: full[ids[1]], 9999: []}
+        assert quick.leaf_tasks() == service.leaf_tasks()
+        assert quick.leaf_tasks([ids[0], 9999]) == service.leaf_tasks([ids[0], 9999])
+        # leaves as the full tree has them, with the units in force filled in
+        for nid, rows in full.items():
+            inherited = inherited_units(rows)
+            leaves = [r for r in rows if not r.child_count]
+            got = quick.leaf_tasks().get(nid, [])
+            assert [(r.id, r.number, r.depth, r.lead_units, r.units) for r in got] == [
+                (r.id, r.number, r.depth, *inherited[r.id]) for r in leaves]
+        years = {n.id: n.year for n in service.notices()}
+        for today in ("2023-12-30", "2024-01-01", "2024-03-28", "2024-07-01"):
+            day = dt.date.fromisoformat(today)
+            for due_by in (day + dt.timedelta(days=7), None):
+                assert quick.open_tasks(due_by) == service.open_tasks(due_by)
+            short, whole = digest(quick.open_tasks(day + dt.timedelta(days=7)), day, 7, years), digest(full, day, 7, years)
+            key = [(i.notice_id, i.row.id, i.due, i.units) for i in whole.overdue + whole.due_soon]
+            assert [(i.notice_id, i.row.id, i.due, i.units) for i in short.overdue + short.due_soon] == key
+            assert key, today
+    finally:
+        quick.close()
+        led.close()

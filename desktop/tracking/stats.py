@@ -1,0 +1,97 @@
+"""Who is behind: per-unit counts (total, done, open, overdue, done on time) over notices, as lead and as responsible.
+
+Counted: the table rows (leaves of each tree); 不适用 rows are left out. A row counts for the units
+in force on it (``units.inherited_units``: its own, else its parent's), once per unit and role.
+``open`` = 未开始 + 推进中 + 暂缓; ``overdue`` ⊂ open, by ``deadlines.due_of`` as of ``today``;
+``done_on_time`` ⊂ done: 完成日期 on or before the due date in force on that day (a task without a due
+date cannot be late; a done task without a 完成日期 is not counted on time). With ``members``
+(``units.collective_members``) a collective unit is counted as each of its members instead.
+No rankings or scores: rows come in the order units first appear, lead before responsible.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+from desktop.domain import Status, TaskRow, UnitRole
+from desktop.tracking.deadlines import due_of
+from desktop.tracking.status import COUNTED
+from desktop.tracking.units import expand, inherited_units
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    done: int = 0
+    open: int = 0
+    overdue: int = 0
+    done_on_time: int = 0
+
+
+@dataclass
+class UnitStats(Counts):
+    unit: str = ""
+    role: UnitRole = UnitRole.LEAD
+
+    def as_json(self) -> dict[str, object]:
+        d = asdict(self)
+        return {"unit": self.unit, "role": self.role.value,
+                **{k: d[k] for k in ("total", "done", "open", "overdue", "done_on_time")}}
+
+
+def _classify(r: TaskRow, today: dt.date, year: int | None) -> tuple[int, int, int, int]:
+    """(done, open, overdue, done_on_time) flags of one counted row."""
+    if r.status == Status.DONE:
+        if r.done_on is None:
+            return 1, 0, 0, 0
+        due = due_of(r, r.done_on, year).date
+        return 1, 0, 0, int(due is None or r.done_on <= due)
+    return 0, 1, int(due_of(r, today, year).overdue), 0
+
+
+def unit_stats(rows_by_notice: Mapping[int, Sequence[TaskRow]], today: dt.date,
+               years: Mapping[int, int | None] | None = None,
+               members: Mapping[str, list[str]] | None = None) -> list[UnitStats]:
+    """Per unit and role counts over the notices given (one notice, or all of a year)."""
+    table: dict[tuple[str, UnitRole], UnitStats] = {}
+    for notice_id, rows in rows_by_notice.items():
+        year = (years or {}).get(notice_id)
+        inherited = inherited_units(rows)
+        for r in rows:
+            if r.child_count or r.status not in COUNTED:
+                continue
+            done, open_, overdue, on_time = _classify(r, today, year)
+            lead, resp = inherited[r.id]
+            for role, names in ((UnitRole.LEAD, lead), (UnitRole.RESPONSIBLE, resp)):
+                for name in (expand(names, members) if members else names):
+                    s = table.get((name, role))
+                    if s is None:
+                        s = table[name, role] = UnitStats(unit=name, role=role)
+                    s.total += 1
+                    s.done += done
+                    s.open += open_
+                    s.overdue += overdue
+                    s.done_on_time += on_time
+    first = {}
+    for name, _role in table:
+        first.setdefault(name, len(first))
+    return sorted(table.values(), key=lambda s: (first[s.unit], s.role != UnitRole.LEAD))
+
+
+def overall(rows_by_notice: Mapping[int, Sequence[TaskRow]], today: dt.date,
+            years: Mapping[int, int | None] | None = None) -> Counts:
+    """The same counts over every counted row, whoever its units (each row once)."""
+    c = Counts()
+    for notice_id, rows in rows_by_notice.items():
+        year = (years or {}).get(notice_id)
+        for r in rows:
+            if r.child_count or r.status not in COUNTED:
+                continue
+            done, open_, overdue, on_time = _classify(r, today, year)
+            c.total += 1
+            c.done += done
+            c.open += open_
+            c.overdue += overdue
+            c.done_on_time += on_time
+    return c
