@@ -57,6 +57,10 @@ def read_path(path: str | os.PathLike) -> SourceDocument:
     except OSError:
         raise NoticeReadError(f"无法读取文件：“{p.name}”无法打开。请确认文件没有被其他程序占用后重试。") from None
     kind = _sniff(data[:4096], suffix)
+    if kind in ("docx", "xlsx"):
+        from .archive_guard import check_archive
+
+        check_archive(data, ".xlsx" if kind == "xlsx" else ".docx")
     try:
         doc = _dispatch(kind, data, p, suffix)
     except NoticeReadError:
