@@ -99,8 +99,16 @@ def export(kind: str, notice: NoticeInfo, rows: list[TaskRow], fmt: str, out: Pa
     """
     if fmt not in FORMATS:
         raise ValueError(f"不支持的格式：{fmt}（可选：{'、'.join(FORMATS)}）")
-    out = Path(out)
     doc = build(kind, notice, rows, unit=unit, columns=columns, today=today, report=report)
+    return write_doc(doc, fmt, out, progress=progress, cancel=cancel)
+
+
+def write_doc(doc, fmt: str, out: Path | str, *, progress: Callable[[int, int], None] | None = None,
+              cancel: Callable[[], bool] | None = None) -> ExportResult:
+    """Render a built ``model.Doc`` as ``fmt`` ('docx' | 'pdf') to ``out`` (written in full, then renamed)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"不支持的格式：{fmt}（可选：{'、'.join(FORMATS)}）")
+    out = Path(out)
     from desktop.documents.pdf_writer import Cancelled
 
     fd, tmp_name = tempfile.mkstemp(prefix=".noticedesk-", suffix=f".{fmt}", dir=out.parent)

@@ -9,7 +9,8 @@ between any two of them (a section row keeps with the row after it). Column widt
 (clause 7.5); landscape in the header as a floating one-cell table with text turned clockwise, odd at the
 bottom-left, even at the top-left (clause 8, doc §3.4). ``NewSection`` starts a Word section of the other
 orientation; the 版头 is red paragraphs with a red bottom border, the 版记 a floating table anchored to the
-bottom of the 版心.
+bottom of the 版心. A ``Grid`` (cells merged over rows and columns) becomes a Word table whose merges are made
+with python-docx's ``merge`` (w:gridSpan / w:vMerge).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from desktop.documents import fonts, layout
 from desktop.documents.layout import mm
 from desktop.documents.model import (
     Doc,
+    Grid,
     Imprint,
     ItemRow,
     Masthead,
@@ -112,11 +114,14 @@ class DocxWriter:
                 p = self._para(block)
                 p.paragraph_format.page_break_before = pending_break or None
                 pending_break = False
-            elif isinstance(block, Table):
+            elif isinstance(block, Table | Grid):
                 if pending_break:
                     self._para(Para("")).paragraph_format.page_break_before = True
                     pending_break = False
-                self._table(block)
+                if isinstance(block, Grid):
+                    self._grid(block)
+                else:
+                    self._table(block)
                 self._spacer()
         self.d.core_properties.title = self.doc.title
         self.d.core_properties.author = "NoticeDesk 要点台账"
@@ -517,6 +522,58 @@ class DocxWriter:
                 _append_rows(tbl, chunk)
                 self._tick(len(chunk))
                 chunk = []
+
+
+    def _grid(self, g: Grid) -> None:
+        """A table with merged cells (w:gridSpan, w:vMerge via python-docx's merge), exact grid widths, header
+        rows repeated (w:tblHeader), rows kept whole (w:cantSplit), text centred vertically."""
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+
+        m = layout.LANDSCAPE if self.landscape else layout.PORTRAIT
+        total = mm((layout.PAGE_LONG_MM if self.landscape else layout.PAGE_SHORT_MM) - m.left - m.right)
+        tw = layout.DOCX_TWIPS_PER_PT
+        twips = [round(total * w / sum(g.widths) * tw) for w in g.widths]
+        n_cols = len(twips)
+        t = self.d.add_table(rows=g.n_rows, cols=n_cols)
+        t.style = self.d.styles["Table Grid"]
+        t.autofit = False
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for col, w in zip(t.columns, twips, strict=True):
+            col.width = Pt(w / tw)
+        tblpr = t._tbl.tblPr
+        mar = _el("w:tblCellMar")
+        for side, v in (("top", 0), ("left", layout.GRID_PAD_X), ("bottom", 0), ("right", layout.GRID_PAD_X)):
+            mar.append(_el(f"w:{side}", w=str(round(v * tw)), type="dxa"))
+        tblw = tblpr.find(qn("w:tblW"))
+        tblw.set(qn("w:type"), "dxa")
+        tblw.set(qn("w:w"), str(sum(twips)))
+        tblpr.insert_element_before(mar, "w:tblLook", "w:tblCaption", "w:tblDescription")
+        for i, row in enumerate(t.rows):
+            trpr = row._tr.get_or_add_trPr()
+            if i < g.header_rows:
+                trpr.append(_el("w:tblHeader", val="true"))
+            trpr.append(_el("w:cantSplit", val="true"))
+        pad = round(layout.GRID_PAD_Y * tw)
+        for c in g.cells:
+            cell = t.cell(c.row, c.col)
+            if c.rowspan > 1 or c.colspan > 1:
+                cell = cell.merge(t.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+            cell.width = Pt(sum(twips[c.col:c.col + c.colspan]) / tw)
+            cell._tc.get_or_add_tcPr().append(_el("w:vAlign", val="center"))
+            p = cell.paragraphs[0]
+            self._format(p, c.align, round(g.leading * tw), snap=False)
+            p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(pad / tw)
+            if g.keep_together and c.row + c.rowspan < g.n_rows:
+                p.paragraph_format.keep_with_next = True
+            for k, line in enumerate(c.text.split("\n")):
+                run = p.add_run()
+                if k:
+                    run.add_break()
+                run.add_text(line)
+                self.set_run(run._r, c.role, g.size)
+        self._tick(g.n_rows)
 
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",

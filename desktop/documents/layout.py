@@ -97,6 +97,13 @@ TABLE_BORDER = 0.5  # pt
 TABLE_GAP_AFTER_TITLE_LINES = 1  # blank grid lines between the title and the table
 LEVEL_ROLES = {1: "hei", 2: "kai"}  # section rows: 一、 黑体, （一） 楷体, deeper 仿宋
 
+# Grids drawn cell by cell with merged headers (the annual report's tables 二/三/四): 五号 cells so that 表四's
+# fifteen value columns fit the portrait 版心 (two characters a line), header 黑体, body 仿宋.
+GRID_FONT_SIZE = HAO["五号"]
+GRID_LEADING = 13.5  # pt, exact
+GRID_PAD_X = 2.0  # pt
+GRID_PAD_Y = 2.0  # pt
+
 DOCX_TWIPS_PER_PT = 20
 
 

@@ -1,6 +1,7 @@
 """The page-independent description of a document that the builders produce and both writers render.
 
-A ``Doc`` is a list of blocks: grid-line paragraphs (``Para``), tables (``Table``) and page breaks. Table
+A ``Doc`` is a list of blocks: grid-line paragraphs (``Para``), tables (``Table``), grids with merged cells
+(``Grid``) and page breaks. Table
 rows are either full-width section rows (``SectionRow``) or ``ItemRow``s; an item row with ``cont=True``
 continues the task above it, so its merged columns (序号, 任务名称) are one cell with the row above.
 Also here: the tree helpers every builder uses (units inherited from ancestors, task grouping, dates).
@@ -92,7 +93,35 @@ class Imprint:
     printed_on: str = ""  # already formatted: 2023年7月20日
 
 
-Block = Para | Table | PageBreak | NewSection | Masthead | Imprint
+@dataclass
+class GridCell:
+    """One cell of a ``Grid``, at (row, col), spanning ``rowspan`` rows and ``colspan`` columns."""
+
+    row: int
+    col: int
+    text: str = ""
+    rowspan: int = 1
+    colspan: int = 1
+    role: str = "fang"
+    align: str = "center"  # left | center | right
+
+
+@dataclass
+class Grid:
+    """A table drawn cell by cell, with cells merged over rows and columns (multi-row headers, row groups):
+    the annual report's tables. ``widths`` are relative (the grid fills the 版心's width); the first
+    ``header_rows`` rows repeat on every page. Every (row, col) position must belong to exactly one cell."""
+
+    widths: list[float]
+    cells: list[GridCell]
+    n_rows: int
+    header_rows: int = 0
+    size: float = layout.GRID_FONT_SIZE
+    leading: float = layout.GRID_LEADING
+    keep_together: bool = False  # start on a new page rather than break (when it fits on one)
+
+
+Block = Para | Table | PageBreak | NewSection | Masthead | Imprint | Grid
 
 
 @dataclass
@@ -104,7 +133,7 @@ class Doc:
     landscape: bool = True
 
     def row_count(self) -> int:
-        return sum(len(b.rows) for b in self.blocks if isinstance(b, Table))
+        return sum(len(b.rows) if isinstance(b, Table) else b.n_rows for b in self.blocks if isinstance(b, Table | Grid))
 
 
 def table_widths(table: Table, total: float) -> list[float]:

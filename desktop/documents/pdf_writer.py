@@ -7,10 +7,13 @@ any two rows (the merged 序号/任务名称 text is repeated on the continuatio
 after it, and a row that does not fit in the space left moves to the next page only when it fits on a fresh
 one (otherwise it is split where it stands). Page numbers follow clause 7.5, and clause 8 on landscape pages.
 A document may change orientation (``NewSection``: the landscape 附件 of a portrait report); the 版头
-(``Masthead``) and 版记 (``Imprint``) follow clauses 7.2 and 7.4.
+(``Masthead``) and 版记 (``Imprint``) follow clauses 7.2 and 7.4. A ``Grid`` (cells merged over rows and
+columns) is drawn cell by cell, its header rows repeated on each page; a heading paragraph marked
+``keep_with_next`` moves to the next page with the grid below it.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,7 @@ from desktop.documents import layout
 from desktop.documents.layout import mm
 from desktop.documents.model import (
     Doc,
+    Grid,
     Imprint,
     Masthead,
     NewSection,
@@ -106,8 +110,18 @@ class PdfWriter:
         self.c.setAuthor("NoticeDesk 要点台账")
         self.c.setCreator("NoticeDesk 要点台账")
         self._new_page()
-        for block in self.doc.blocks:
-            if isinstance(block, Para):
+        blocks = self.doc.blocks
+        for k, block in enumerate(blocks):
+            nxt = blocks[k + 1] if k + 1 < len(blocks) else None
+            if isinstance(block, Para) and block.keep_with_next and isinstance(nxt, Grid):
+                # a heading stays with the grid's header and first row
+                need = self._para_height(block) + self._grid_start(nxt)
+                if self.y - need < self.bottom - 0.5 and self.y < self.top - 0.5:
+                    self._end_page()
+                    self._new_page()
+            if isinstance(block, Grid):
+                self._grid(block)
+            elif isinstance(block, Para):
                 self._para(block)
             elif isinstance(block, Table):
                 self._table(block)
@@ -233,23 +247,7 @@ class PdfWriter:
         x1 = self.x1 - p.right * size
         # portrait 3号 text is set 0.25 pt tighter so that 28 characters fill the 156 mm line
         base_cs = layout.BODY_CHAR_SPACING if (size == layout.SIZE_BODY and not self.landscape) else 0.0
-        scale = size / (size + base_cs)
-        if not p.text:
-            lines = [""]
-        else:
-            first = p.indent * size
-            lines = self.fonts.wrap(p.text, p.role, size, (x1 - x0 - first) * scale)
-            if len(lines) > 1 and p.align == "center":  # balance a multi-line title: no lone last character
-                total = self.fonts.width(p.text, p.role, size)
-                n = len(lines)
-                for slack in (1.0, 1.5, 2.0):
-                    even = self.fonts.wrap(p.text, p.role, size, min(x1 - x0, total / n + slack * size) * scale)
-                    if len(even) == n:
-                        lines = even
-                        break
-            if len(lines) > 1 and first:  # re-break the rest at full width
-                rest = self.fonts.wrap(p.text[len(lines[0]):].lstrip(), p.role, size, (x1 - x0) * scale)
-                lines = [lines[0]] + rest
+        lines = self._para_lines(p)
         for i, line in enumerate(lines):
             if self.y - pitch < self.bottom - 0.5:
                 self._end_page()
@@ -259,6 +257,119 @@ class PdfWriter:
                 self._line(line, p.role, size, p.align, start, x1, _baseline(self.y, pitch, size),
                            last=i == len(lines) - 1, base_cs=base_cs)
             self.y -= pitch
+
+    def _para_lines(self, p: Para) -> list[str]:
+        """The lines of a paragraph as ``_para`` sets them."""
+        size = p.size
+        x0, x1 = self.x0 + p.left * size, self.x1 - p.right * size
+        base_cs = layout.BODY_CHAR_SPACING if (size == layout.SIZE_BODY and not self.landscape) else 0.0
+        scale = size / (size + base_cs)
+        if not p.text:
+            return [""]
+        first = p.indent * size
+        lines = self.fonts.wrap(p.text, p.role, size, (x1 - x0 - first) * scale)
+        if len(lines) > 1 and p.align == "center":  # balance a multi-line title: no lone last character
+            total = self.fonts.width(p.text, p.role, size)
+            n = len(lines)
+            for slack in (1.0, 1.5, 2.0):
+                even = self.fonts.wrap(p.text, p.role, size, min(x1 - x0, total / n + slack * size) * scale)
+                if len(even) == n:
+                    lines = even
+                    break
+        if len(lines) > 1 and first:  # re-break the rest at full width
+            rest = self.fonts.wrap(p.text[len(lines[0]):].lstrip(), p.role, size, (x1 - x0) * scale)
+            lines = [lines[0]] + rest
+        return lines
+
+    def _para_height(self, p: Para) -> float:
+        return len(self._para_lines(p)) * layout.LINE_PITCH
+
+    # ---- grids (cells merged over rows and columns) ---------------------------------------------------
+
+    def _grid_prepare(self, g: Grid) -> tuple[list[float], dict[int, list[str]], list[float]]:
+        """Column edges, each cell's wrapped lines (by index in ``g.cells``) and row heights: a row is as tall
+        as its tallest one-row cell; a merged cell that needs more spreads the extra over its rows."""
+        total = self.x1 - self.x0
+        xs = [self.x0]
+        for w in g.widths:
+            xs.append(xs[-1] + total * w / sum(g.widths))
+        pad_x, pad_y = layout.GRID_PAD_X, layout.GRID_PAD_Y
+        lines = {i: self.fonts.wrap(c.text, c.role, g.size, xs[c.col + c.colspan] - xs[c.col] - 2 * pad_x)
+                 if c.text else [] for i, c in enumerate(g.cells)}
+        h = [g.leading + 2 * pad_y] * g.n_rows
+        for i, c in enumerate(g.cells):
+            if c.rowspan == 1:
+                h[c.row] = max(h[c.row], len(lines[i]) * g.leading + 2 * pad_y)
+        for i, c in sorted(enumerate(g.cells), key=lambda ic: ic[1].rowspan):
+            if c.rowspan > 1:
+                need = len(lines[i]) * g.leading + 2 * pad_y
+                have = sum(h[c.row:c.row + c.rowspan])
+                if need > have:
+                    for r in range(c.row, c.row + c.rowspan):
+                        h[r] += (need - have) / c.rowspan
+        return xs, lines, h
+
+    def _grid_start(self, g: Grid) -> float:
+        """Height of the grid's header rows and first body row (what must fit below a heading)."""
+        _xs, _lines, h = self._grid_prepare(g)
+        whole = sum(h)
+        if g.keep_together and whole <= self.top - self.bottom:
+            return whole
+        return sum(h[:g.header_rows + 1])
+
+    def _grid(self, g: Grid) -> None:
+        """Rows go on the page while they fit; the header rows repeat on every page. A merged cell cut by a
+        page break is drawn on both pages, its text repeated as far as it fits."""
+        xs, lines, h = self._grid_prepare(g)
+        head = list(range(g.header_rows))
+        head_h = sum(h[r] for r in head)
+        body = list(range(g.header_rows, g.n_rows))
+        need = sum(h) if g.keep_together and sum(h) <= self.top - self.bottom else head_h + (h[body[0]] if body else 0)
+        if body and self.y - need < self.bottom - 0.5 and self.y < self.top - 0.5:
+            self._end_page()
+            self._new_page()
+        i = 0
+        while True:
+            rows, used = list(head), head_h
+            while i < len(body) and (self.y - used - h[body[i]] >= self.bottom - 0.5 or len(rows) == len(head)):
+                rows.append(body[i])
+                used += h[body[i]]
+                i += 1
+            self._grid_page(g, rows, xs, lines, h)
+            self._tick(len(rows) - len(head))
+            if i >= len(body):
+                # text below goes on the next line of the page's grid
+                pitch = layout.LINE_PITCH
+                self.y = self.top - math.ceil((self.top - self.y) / pitch - 1e-6) * pitch
+                break
+            self._end_page()
+            self._new_page()
+
+    def _grid_page(self, g: Grid, rows: list[int], xs: list[float], lines: dict[int, list[str]],
+                   h: list[float]) -> None:
+        top: dict[int, float] = {}
+        y = self.y
+        for r in rows:
+            top[r] = y
+            y -= h[r]
+        pad_x, pad_y, lead = layout.GRID_PAD_X, layout.GRID_PAD_Y, g.leading
+        for i, c in enumerate(g.cells):
+            shown = [r for r in range(c.row, c.row + c.rowspan) if r in top]
+            if not shown:
+                continue
+            y0, y1 = top[shown[0]], top[shown[-1]] - h[shown[-1]]
+            x0, x1 = xs[c.col], xs[c.col + c.colspan]
+            self._rule(x0, y0, x1, y0)
+            self._rule(x0, y1, x1, y1)
+            self._rule(x0, y0, x0, y1)
+            self._rule(x1, y0, x1, y1)
+            fit = max(0, int((y0 - y1 - 2 * pad_y + 0.01) // lead))
+            text = lines[i][:fit]
+            ty = y0 - (y0 - y1 - len(text) * lead) / 2
+            for ln in text:
+                self._line(ln, c.role, g.size, c.align, x0 + pad_x, x1 - pad_x, _baseline(ty, lead, g.size))
+                ty -= lead
+        self.y = y
 
     # ---- 版头 and 版记 ---------------------------------------------------------------------------
 
