@@ -53,8 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("parse", "读取并解析通知，不保存", cmd_parse)
     sp.add_argument("file")
     sp.add_argument("--json", action="store_true")
+    sp.add_argument("--sheet", metavar="NAME", help="只读 .xlsx 工作簿中的这个工作表")
     sp = cmd("import", "解析通知并存入台账", cmd_import)
     sp.add_argument("file")
+    sp.add_argument("--sheet", metavar="NAME", help="只读 .xlsx 工作簿中的这个工作表")
     sp = cmd("notices", "列出台账中的通知", cmd_notices)
     sp.add_argument("--json", action="store_true")
     sp = cmd("tasks", "列出某通知的任务", cmd_tasks)
@@ -77,15 +79,27 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算逾期（默认今天）")
     sp.add_argument("--expand", action="store_true", help="把“各乡镇人民政府”等统称展开为单位库中的各单位分别统计")
     sp.add_argument("--json", action="store_true")
-    sp = cmd("export", "导出公文格式文档（.docx / .pdf）", cmd_export)
+    sp = cmd("export", "导出公文格式文档（.docx / .pdf）或 Excel 表格（.xlsx）", cmd_export)
     sp.add_argument("notice_id", type=int)
     sp.add_argument("--what", required=True, choices=["table", "units", "open", "progress", "report"],
                     help="table 任务分解表，units 单位任务清单，open 未完成事项清单，progress 落实情况汇总表，report 落实情况报告")
-    sp.add_argument("--format", required=True, choices=["docx", "pdf"], dest="fmt")
+    sp.add_argument("--format", required=True, choices=["docx", "pdf", "xlsx"], dest="fmt",
+                    help="xlsx 用于 table、units、open、progress")
     sp.add_argument("--out", required=True, metavar="PATH")
     sp.add_argument("--unit", metavar="NAME", help="只导出这个单位的任务（用于 units）")
     sp.add_argument("--columns", metavar="COLS", help="任务分解表的附加列，用逗号分隔：owner,completion,remark")
     sp.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算逾期（默认今天）")
+    sp = cmd("backup", "把整个台账备份到一个文件", cmd_backup)
+    sp.add_argument("--out", required=True, metavar="FILE", help="备份文件（.sqlite）；给出文件夹时在其中按日期命名")
+    sp = cmd("restore", "用备份文件替换台账（原台账先保存到 backups 文件夹）", cmd_restore)
+    sp.add_argument("file")
+    sp.add_argument("--dry-run", action="store_true", help="只显示备份中有什么，不做替换")
+    from desktop.cli_exchange import add_commands
+
+    add_commands(cmd)  # returns, feedback, carry-forward, compare (the Excel exchange)
+    from desktop.annual.cli import register as register_annual_report
+
+    register_annual_report(sub, _common)  # annual-report YEAR [--load] [--save] [--out]
     return p
 
 
@@ -118,13 +132,13 @@ def _parse_date(text: str) -> dt.date:
         raise UserError(f"日期格式不对：{text}。请写成 YYYY-MM-DD，例如 2023-06-30。") from None
 
 
-def _read_notice(path_text: str):
+def _read_notice(path_text: str, sheet: str | None = None):
     from desktop.importing import parse_path
 
     path = Path(path_text)
     if not path.is_file():
         raise UserError(f"找不到文件：{path}。请检查路径是否正确。")
-    return parse_path(path)
+    return parse_path(path, sheet=sheet)
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -132,7 +146,7 @@ def _read_notice(path_text: str):
 def cmd_parse(args: argparse.Namespace) -> int:
     from desktop.importing import to_json_dict
 
-    parsed = _read_notice(args.file)
+    parsed = _read_notice(args.file, args.sheet)
     if args.json:
         _print_json(to_json_dict(parsed))
         return 0
@@ -148,7 +162,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from desktop.intake import ledger_rows
 
-    parsed = _read_notice(args.file)
+    parsed = _read_notice(args.file, args.sheet)
     meta, rows = ledger_rows(parsed, source_name=Path(args.file).name)
     meta["source_bytes"] = Path(args.file).read_bytes()
     ledger = open_ledger(args)
@@ -339,6 +353,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.documents import export
 
+    if args.fmt == "xlsx" and args.what == "report":
+        raise UserError("落实情况报告是公文，不能导出为 Excel 表格。请用 --format docx 或 --format pdf；"
+                        "Excel 可导出 table、units、open、progress。")
     today = _parse_date(args.today) if args.today else None
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -355,6 +372,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         ledger.close()
     if args.unit and args.unit not in {u for r in rows for u in r.lead_units + r.units}:
         raise UserError(f"这份通知中没有单位“{args.unit}”的任务。请检查单位名称（需与台账中的写法一致）。")
+    if args.fmt == "xlsx":
+        from desktop.cli_exchange import export_xlsx
+
+        return export_xlsx(args, out, notice, rows, columns, today)
     try:
         result = export(args.what, notice, rows, args.fmt, out, unit=args.unit, columns=columns, today=today)
     except PermissionError:
@@ -363,6 +384,41 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"已导出：{result.path}{pages}")
     for message in result.messages():
         print(f"注意：{message}")
+    return 0
+
+
+def _file_ledger_only(args: argparse.Namespace, what: str) -> Path:
+    if args.db_url:
+        raise UserError(f"使用数据库服务器（--db-url）时不能用本程序{what}，请使用数据库服务器自己的备份工具。")
+    return data_dir_of(args)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the ledger file (storage/backup.py); evidence files are not included."""
+    from desktop.storage.backup import backup_to
+
+    data_dir = _file_ledger_only(args, "备份")
+    written, summary = backup_to(data_dir, Path(args.out))
+    print(f"已备份：{written}（{len(summary.notices)} 份通知，{summary.task_count} 项任务，"
+          f"{summary.size // 1024} KB，台账版本 {summary.schema_version}）")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Show what the backup holds, then replace the ledger by it, keeping the old one in backups/."""
+    from desktop.storage.backup import inspect_backup, restore
+
+    data_dir = _file_ledger_only(args, "恢复")
+    path = Path(args.file)
+    if not path.is_file():
+        raise UserError(f"找不到备份文件：{path}。请检查路径是否正确。")
+    summary = inspect_backup(path)  # refuses a foreign, damaged or newer file before anything else
+    print(summary.describe())
+    if args.dry_run:
+        print("（--dry-run：只显示，未做任何修改）")
+        return 0
+    result = restore(data_dir, path)
+    print(result.describe())
     return 0
 
 

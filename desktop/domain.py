@@ -86,6 +86,7 @@ class NoticeInfo:
     recipients: str | None = None  # 主送
     source_name: str | None = None  # original file name
     task_count: int = 0
+    version: int = 1  # schema v4: +1 on every change of the notice's own fields (update_notice)
 
 
 @dataclass
@@ -125,6 +126,9 @@ class TaskRow:
     revision_reason: str = ""
     revised_at: dt.datetime | None = None
     progress_on: dt.date | None = None
+    # schema v4: +1 on every change of the row's content (fields, units, progress log, split/merge;
+    # not on moves). Pass it back as ``expected_version`` so a stale edit raises ConflictError.
+    version: int = 1
 
 
 @dataclass

@@ -19,10 +19,16 @@ CRASH_MESSAGE = "程序遇到意外错误，已记录到日志文件：{path}。
 
 def setup_logging(data_dir: Path, debug: bool = False) -> Path:
     """Send the app's log to ``data_dir/logs/noticedesk.log`` (rotated); returns the file path."""
-    logs = data_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    path = logs / "noticedesk.log"
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    try:
+        path = data_dir / "logs" / "noticedesk.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:  # a read-only data folder: log to the temporary folder, the ledger says what is wrong
+        import tempfile
+
+        path = Path(tempfile.gettempdir()) / "NoticeDesk-logs" / "noticedesk.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):

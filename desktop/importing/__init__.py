@@ -2,7 +2,8 @@
 and parse it into a ParsedNotice of metadata and tasks.  Plain Python: no Qt, no SQLAlchemy.
 
 Public API (cheap to import; the readers and heavy libraries load on first use):
-``parse_path``, ``parse_pasted``, ``to_json_dict``, ``NoticeReadError``, ``ParsedNotice``, ``ParsedTask``.
+``parse_path``, ``parse_pasted``, ``list_sheets``, ``to_json_dict``, ``NoticeReadError``, ``ParsedNotice``,
+``ParsedTask``.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from .errors import NoticeReadError
 from .jsonout import to_json_dict
 from .model import ParsedNotice, ParsedTask
 
-__all__ = ["NoticeReadError", "ParsedNotice", "ParsedTask", "parse_path", "parse_pasted", "to_json_dict"]
+__all__ = ["NoticeReadError", "ParsedNotice", "ParsedTask", "list_sheets", "parse_path", "parse_pasted",
+           "to_json_dict"]
 
 log = logging.getLogger(__name__)
 INTERNAL = "解析失败：程序未能解析这份通知（内部错误，已记录日志）。请把原文件发给技术支持，或将正文另存为 .docx 后重试。"
@@ -33,11 +35,37 @@ def _parse(doc, units_directory: UnitsDirectory) -> ParsedNotice:
         raise NoticeReadError(INTERNAL) from None
 
 
-def parse_path(path: str | os.PathLike, units_directory: UnitsDirectory = None) -> ParsedNotice:
-    """Read and parse a notice file; raises NoticeReadError (and only that) on bad input."""
+def parse_path(path: str | os.PathLike, units_directory: UnitsDirectory = None,
+               sheet: str | None = None) -> ParsedNotice:
+    """Read and parse a notice file; raises NoticeReadError (and only that) on bad input. ``sheet``: for a
+    workbook, read only that sheet (see ``list_sheets``); None reads every visible sheet."""
     from .readers import read_path
 
-    return _parse(read_path(path), units_directory)
+    return _parse(read_path(path, sheet), units_directory)
+
+
+def list_sheets(path: str | os.PathLike) -> list[tuple[str, int]]:
+    """For an .xlsx: (sheet name, task rows) of each visible sheet that looks like a task table (a header
+    row of 任务名称/具体内容 and 责任单位/完成时限 labels), in workbook order; [] for other files.
+    NoticeReadError when the workbook cannot be read."""
+    from pathlib import Path
+
+    from .readers import _damaged
+    from .readers.xlsx_reader import list_sheets as sheets
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError:
+        raise NoticeReadError(f"无法读取文件：“{p.name}”无法打开。请确认文件存在且没有被其他程序占用。") from None
+    if not data.startswith(b"PK\x03\x04") or p.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    try:
+        return sheets(data)
+    except NoticeReadError:
+        raise
+    except Exception:
+        raise NoticeReadError(_damaged("xlsx", ".xlsx")) from None
 
 
 def parse_pasted(text: str, units_directory: UnitsDirectory = None) -> ParsedNotice:

@@ -18,3 +18,51 @@ class LedgerError(Exception):
 
 class NotFoundError(LedgerError):
     """The notice, task or unit no longer exists (deleted in another window or by the command line)."""
+
+
+# The field names a ConflictError reports, as the clerk reads them (domain.TASK_FIELDS has the rest).
+_EXTRA_LABELS = {"lead_units": "牵头单位", "units": "责任单位", "progress_note": "落实情况", "*": "任务结构或其他内容"}
+
+
+class ConflictError(LedgerError):
+    """Another client saved this row after the version the caller last saw; nothing was written.
+
+    ``changes``: field → (yours, theirs) for each field the caller tried to set whose stored value
+    (theirs) is not what the caller wanted (yours). ``their_fields``: the fields the other saves
+    changed since ``expected_version``, from the change log ("*": something the log cannot name, e.g.
+    a split or merge). ``theirs``: the stored values of the fields given (for a reload without a
+    query). ``can_merge``: the two sides touched different fields, so saving ``yours`` on top of the
+    stored row (with ``expected_version=current_version``) loses nothing of theirs.
+    """
+
+    def __init__(self, kind: str, row_id: int, expected_version: int, current_version: int,
+                 yours: dict, theirs: dict, their_fields: set[str]) -> None:
+        self.kind = kind  # "task" or "notice"
+        self.row_id = row_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.yours = dict(yours)
+        self.theirs = dict(theirs)
+        self.their_fields = set(their_fields)
+        self.changes = {k: (v, self.theirs.get(k)) for k, v in self.yours.items() if self.theirs.get(k) != v}
+        what = "任务" if kind == "task" else "通知"
+        names = "、".join(field_label(f) for f in sorted(self.their_fields)) or "内容"
+        super().__init__(f"这条{what}（编号 {row_id}）已被其他人修改（{names}），你的修改尚未保存。"
+                         "可以合并（保留对方的修改，再写入你的）或重新加载后再改。",
+                         detail=f"version {expected_version} → {current_version}")
+
+    @property
+    def task_id(self) -> int:
+        return self.row_id
+
+    @property
+    def can_merge(self) -> bool:
+        if "*" in self.their_fields:
+            return False
+        return not any(f in self.their_fields for f in self.changes)
+
+
+def field_label(name: str) -> str:
+    from desktop.domain import TASK_FIELDS  # light: no SQLAlchemy
+
+    return TASK_FIELDS.get(name) or _EXTRA_LABELS.get(name) or name

@@ -23,12 +23,15 @@ Methods that change data return what an undo command needs to reverse them:
     attach_evidence(…) -> evidence_id   remove_evidence(evidence_id) (redo: restore_evidence(snapshot))
     remove_evidence(id) -> snapshot     restore_evidence(snapshot)
     rename_evidence(id, name) -> old    rename_evidence(id, old)
+    apply_returns(…) -> old             set_fields_many(old) (the progress entries stay: delete them)
+    carry_forward(id, year) -> new_id   delete_notice(new_id)
 
 Every change writes change-log rows (``changes()``) in the same transaction. ``ChangeEntry.what`` is
 a task field name (domain.TASK_FIELDS, one row per changed field, old → new) or one of: add, delete,
 restore, move, indent, outdent, split, unsplit, merge, unmerge, units:lead, units:responsible,
 create_notice, delete_notice, notice.<field>, unit:add, unit.<field>, progress:add, progress:delete,
-progress:restore, progress.<field>, evidence:add, evidence:remove, evidence:restore, evidence:rename;
+progress:restore, progress.<field>, evidence:add, evidence:remove, evidence:restore, evidence:rename,
+returns (a unit's feedback workbook merged: new = "unit（file）");
 a revised deadline logs due_date, original_due_date, revision_reason and revised_at as fields. Problems of the file
 or disk raise ``LedgerError`` (Chinese message, show it); ``NotFoundError`` (a LedgerError) when a row
 was deleted elsewhere. Wrong field names raise TypeError, impossible tree moves ValueError: bugs.
@@ -64,7 +67,7 @@ from desktop.storage.paths import DB_FILE_NAME, default_data_dir
 from desktop.storage.quickread import CURRENT_VERSION, QuickReader
 
 if TYPE_CHECKING:
-    from desktop.storage.tracking_service import TrackedSqlLedger as SqlLedger
+    from desktop.storage.exchange_service import ExchangeSqlLedger as SqlLedger
     from desktop.tracking.digest import Digest
     from desktop.tracking.stats import UnitStats
 
@@ -119,9 +122,9 @@ class Ledger:
             return sql
         with self._build_lock:
             if self._sql is None:
-                from desktop.storage.tracking_service import TrackedSqlLedger
+                from desktop.storage.exchange_service import ExchangeSqlLedger
 
-                sql = TrackedSqlLedger(self._data_dir, self._db_url)  # a LedgerError leaves the reader in place
+                sql = ExchangeSqlLedger(self._data_dir, self._db_url)  # a LedgerError leaves the reader in place
                 with self._quick_lock:  # waits for a quick read under way in another thread
                     self._sql = sql
                     quick, self._quick = self._quick, None
@@ -452,6 +455,29 @@ class Ledger:
         returns how many. Breaks the redo of removals still on an undo stack: run it when no window
         holds one (at start, or after clearing the undo stacks)."""
         return self._impl.purge_unreferenced_evidence(min_age_s)
+
+    # --- exchange with units (desktop.spreadsheets) ----------------------------------------------
+    def notice_fingerprint(self, notice_id: int) -> str:
+        """``id|created|title-hash`` of a notice: what a feedback workbook carries to name its notice. Two
+        fingerprints name the same notice when their first two parts agree (the title may have changed)."""
+        return self._impl.notice_fingerprint(notice_id)
+
+    def apply_returns(self, notice_id: int, who: str, fields_by_task: dict[int, dict[str, Any]],
+                      reports: dict[int, str], date: dt.date | None = None,
+                      source: str = "") -> dict[int, dict[str, Any]]:
+        """Merge what a unit reported, in ONE transaction: ``fields_by_task`` {task_id: fields} as
+        set_fields takes them (status, done_on …), ``reports`` {task_id: text} each added to the progress
+        log dated ``date`` (None: today) with ``who`` = the unit, and one change-log row ``returns`` per
+        task ("unit（source）"). Every task must belong to ``notice_id`` (NotFoundError, nothing written).
+        Returns {task_id: old field values} (``set_fields_many`` undoes the fields)."""
+        return self._impl.apply_returns(notice_id, who, fields_by_task, reports, date, source)
+
+    def carry_forward(self, notice_id: int, year: int, title: str | None = None) -> int:
+        """Start year ``year``'s notice from this one (结转), in one transaction; returns the new id. The
+        tree, texts, units, owners and remarks are copied; deadlines and due dates move to the new year
+        (``tracking.carry``); status, done dates, 落实情况, revisions and evidence start afresh. ``title``
+        None: the old title with its year moved (or "（YYYY年）" added)."""
+        return self._impl.carry_forward(notice_id, year, title)
 
     # --- units ---------------------------------------------------------------------------
     def units(self) -> list[UnitInfo]:

@@ -24,7 +24,8 @@ from desktop.storage.engine import make_engine, write_engine
 from desktop.storage.errors import LedgerError
 from desktop.storage.quickread import CURRENT_VERSION, VERSION_KEY
 
-__all__ = ["CURRENT_VERSION", "VERSION_KEY", "check", "create_at_version", "read_version", "upgrade"]
+__all__ = ["CURRENT_VERSION", "ID_TABLES", "VERSION_KEY", "check", "create_at_version", "migrate", "read_version",
+           "upgrade"]
 
 # The few type spellings that differ between engines; everything else in the DDL is standard SQL.
 _DIALECT_WORDS = {
@@ -155,6 +156,26 @@ V3 = (
 )
 
 
+# Version 4: several clients on one database server. A version per task and notice row (+1 on every
+# change of its content) lets a save check that nobody else saved the row since it was read; the
+# change log names the task version each change produced (what the other client changed); evidence
+# bytes by content in the database (a server has no shared data folder).
+V4 = (
+    "ALTER TABLE notice ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE task ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE change_log ADD COLUMN task_version INTEGER",
+    """CREATE TABLE evidence_blob (
+        sha256 TEXT NOT NULL PRIMARY KEY,
+        content {blob} NOT NULL,
+        size INTEGER NOT NULL,
+        added_at {ts} NOT NULL
+    )""",
+)
+
+# The tables whose integer id comes from the engine (AUTOINCREMENT / identity), in copy order.
+ID_TABLES = ("unit", "notice", "task", "change_log", "progress_entry", "evidence")
+
+
 def too_new_message(found: int) -> str:
     return (f"台账文件由更新版本的 NoticeDesk 创建（版本 {found}），当前程序只支持到版本 {CURRENT_VERSION}。"
             "请升级程序后再打开。")
@@ -176,6 +197,8 @@ def _run_steps(conn: Connection, version: int, target: int) -> None:
         _execute(conn, V2)
     if version < 3 <= target:
         _execute(conn, V3)
+    if version < 4 <= target:
+        _execute(conn, V4)
     conn.execute(text("UPDATE schema_meta SET value = :v WHERE name = :k"),
                  {"v": str(target), "k": VERSION_KEY})
 
@@ -213,11 +236,22 @@ def check(url: str | URL) -> int:
     return found
 
 
-def upgrade(engine: Engine, backup_dir: Path | None) -> tuple[int, int]:
+def server_needs_migrate_message(found: int) -> str:
+    state = "还没有建立台账表" if found == 0 else f"台账版本是 {found}，当前程序需要版本 {CURRENT_VERSION}"
+    return (f"数据库服务器上的台账需要升级：{state}。为免影响正在使用的其他电脑，程序不会自动升级。"
+            "请信息技术管理员先让所有人退出 NoticeDesk，再在一台电脑上运行：python -m desktop migrate --db-url <数据库地址>，"
+            "然后重新打开程序。")
+
+
+def upgrade(engine: Engine, backup_dir: Path | None, *, migrate_server: bool = False) -> tuple[int, int]:
     """Check the file's version and migrate it to CURRENT_VERSION; returns (found, now).
 
     A non-empty older SQLite file is backed up into ``backup_dir`` first. The migration itself is one
     transaction: either the file reaches the current version or it stays as it was.
+
+    A database server (any engine but SQLite) is only created or upgraded with ``migrate_server``
+    (``python -m desktop migrate``): other clients may be working on it, so opening it with an older
+    schema raises LedgerError telling the IT person to run the migration.
     """
     with engine.connect() as conn:
         found = read_version(conn)
@@ -225,6 +259,8 @@ def upgrade(engine: Engine, backup_dir: Path | None) -> tuple[int, int]:
         raise LedgerError(too_new_message(found))
     if found == CURRENT_VERSION:
         return found, found
+    if engine.dialect.name != "sqlite" and not migrate_server:
+        raise LedgerError(server_needs_migrate_message(found))
     if found > 0 and backup_dir is not None and engine.dialect.name == "sqlite":
         try:
             backup_sqlite(engine, backup_dir / backup_name(CURRENT_VERSION))
@@ -236,6 +272,17 @@ def upgrade(engine: Engine, backup_dir: Path | None) -> tuple[int, int]:
         if version < CURRENT_VERSION:
             _run_steps(conn, version, CURRENT_VERSION)
     return found, CURRENT_VERSION
+
+
+def migrate(url: str | URL) -> tuple[int, int]:
+    """Create or upgrade the ledger schema of a database server (``python -m desktop migrate``);
+    returns (version found, version now). One transaction, under the write lock of every client."""
+    check(url)  # refuse a newer or foreign database first
+    engine = make_engine(url)
+    try:
+        return upgrade(engine, None, migrate_server=True)
+    finally:
+        engine.dispose()
 
 
 def backup_name(target: int, now: dt.datetime | None = None) -> str:

@@ -95,6 +95,7 @@ class Notice(Base):
     source_text: Mapped[str | None] = mapped_column(Text, deferred=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # schema v4: +1 per update_notice
 
 
 class Task(Base):
@@ -128,6 +129,8 @@ class Task(Base):
     revision_reason: Mapped[str] = mapped_column(Text, server_default="")
     revised_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     progress_on: Mapped[dt.date | None] = mapped_column(Date)
+    # schema v4: +1 on every change of the row's content (optimistic concurrency between clients)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class Unit(Base):
@@ -174,6 +177,8 @@ class ChangeLog(Base):
     what: Mapped[str] = mapped_column(Text)
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+    # schema v4: the task's version this change produced (names what changed since a version)
+    task_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class ProgressEntry(Base):
@@ -210,5 +215,18 @@ class Evidence(Base):
     sha256: Mapped[str] = mapped_column(Text)
     ext: Mapped[str] = mapped_column(Text, server_default="")  # '.pdf' (lower case, safe) or ''
     name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class EvidenceBlob(Base):
+    """The bytes of an evidence file, by content (schema v4). Used when the ledger is on a database
+    server (every client must see the files); a SQLite ledger keeps them in the data folder and has
+    rows here only when it came from a server (``transfer.py``), as a fallback for missing files."""
+
+    __tablename__ = "evidence_blob"
+
+    sha256: Mapped[str] = mapped_column(Text, primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -30,7 +30,7 @@ from typing import Any
 from desktop.domain import DeadlineKind, NoticeInfo, Status, TaskRow, UnitCategory, UnitInfo, UnitRole
 from desktop.numbering import number_for
 
-CURRENT_VERSION = 3  # the schema version of ledgers this program writes (see migrations.py)
+CURRENT_VERSION = 4  # the schema version of ledgers this program writes (see migrations.py)
 VERSION_KEY = "schema_version"
 BUSY_TIMEOUT_S = 5.0  # as engine.BUSY_TIMEOUT_S: wait this long for another writer's lock
 

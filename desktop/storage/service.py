@@ -489,6 +489,10 @@ class SqlLedger:
             self._engine.dispose()  # a refused file must not stay open (and locked) behind the error
             raise
         self._Session, self._ReadSession = make_sessions(self._engine)
+        if self.path is not None:  # refuse writes into a file that vanished under us (fsguard.py)
+            from desktop.storage import fsguard
+
+            fsguard.watch(self._engine, self.path)
 
     def close(self) -> None:
         # Closing the last connection checkpoints the WAL into the main file and removes -wal/-shm.

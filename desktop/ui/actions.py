@@ -3,7 +3,8 @@
 Structure actions that reuse keys text fields need (Delete, Alt+↑/↓, Ctrl+←/→) only fire while the
 task table has focus (``Qt.WidgetWithChildrenShortcut`` on the view); undo/redo, inserts, split,
 merge, find and 新建通知 work anywhere in the window. Tab / Shift+Tab (indent/outdent) are handled
-by the table itself.
+by the table itself. 批量 (bulk) actions act on the selected rows; the table's context menu
+(``context_menu``) repeats the structure actions and the 批量 submenu.
 """
 from __future__ import annotations
 
@@ -61,6 +62,9 @@ class EditActions(QObject):
                           "把右侧“具体内容”从光标处拆成两条任务")
         self.merge = make("merge", "与下一条合并", ["Ctrl+Shift+M"], "把下一条同级任务并入当前任务")
         self.find = make("find", "查找", ["Ctrl+F"], "按内容、单位、状态、时限筛选任务")
+        self.bulk_status = make("bulkStatus", "设置状态…", [], "把选中的任务设为同一状态（可填完成日期）")
+        self.bulk_units = make("bulkUnits", "设置单位…", [], "给选中的任务设置牵头单位或责任单位")
+        self.bulk_shift = make("bulkShift", "调整时限…", [], "把选中任务的截止日期推后或提前若干天（需填理由）")
 
         self.tree_scoped = [self.delete, self.move_up, self.move_down, self.outdent, self.indent]
         for action in self.tree_scoped:
@@ -69,6 +73,7 @@ class EditActions(QObject):
             "insert_sibling": self.insert_sibling, "insert_child": self.insert_child, "delete": self.delete,
             "move_up": self.move_up, "move_down": self.move_down, "outdent": self.outdent,
             "indent": self.indent, "split": self.split, "merge": self.merge, "find": self.find,
+            "bulk_status": self.bulk_status, "bulk_units": self.bulk_units, "bulk_shift": self.bulk_shift,
         }
 
     def _bind_undo_group(self, group: QUndoGroup) -> None:
@@ -96,7 +101,24 @@ class EditActions(QObject):
         menu.addSeparator()
         menu.addActions([self.split, self.merge])
         menu.addSeparator()
+        self.fill_bulk_menu(menu.addMenu("批量(&B)"))
+        menu.addSeparator()
         menu.addAction(self.find)
+
+    def fill_bulk_menu(self, menu: QMenu) -> None:
+        menu.setObjectName("bulkMenu")
+        menu.setToolTipsVisible(True)
+        menu.addActions([self.bulk_status, self.bulk_units, self.bulk_shift])
+
+    def context_menu(self, parent: QWidget) -> QMenu:
+        """The task table's right-click menu."""
+        menu = QMenu(parent)
+        menu.addActions([self.insert_sibling, self.insert_child, self.delete])
+        menu.addSeparator()
+        menu.addActions([self.move_up, self.move_down, self.outdent, self.indent])
+        menu.addSeparator()
+        self.fill_bulk_menu(menu.addMenu("批量"))
+        return menu
 
     def fill_toolbar(self, toolbar: QToolBar) -> None:
         toolbar.addActions([self.new_notice])

@@ -1,4 +1,9 @@
-"""Filter bar above the task table: search text, unit, status and deadline choices → a TaskFilter."""
+"""Filter bar above the task table: search text, unit, status and deadline choices → a TaskFilter.
+
+单位 offers 全部单位, （无责任单位） (items with no lead or responsible unit, their own or a parent's)
+and the directory; 状态 offers 未完成 and each status; 时限 offers 已逾期, 7天内到期, 本周/本月到期 …
+(due dates in force, as the digest counts them).
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -11,6 +16,8 @@ from .task_filter import UNFINISHED, DeadlineFilter, TaskFilter
 from .unit_picker import UnitDirectory
 
 ALL_UNITS = "全部单位"
+NO_UNIT = "（无责任单位）"
+_NO_UNIT_DATA = "\x00no-unit"  # combo data of the NO_UNIT entry
 ALL_STATUSES = "全部状态"
 
 
@@ -69,6 +76,9 @@ class FilterBar(QWidget):
         self.unit_combo.blockSignals(True)
         self.unit_combo.clear()
         self.unit_combo.addItem(ALL_UNITS, None)
+        self.unit_combo.addItem(NO_UNIT, _NO_UNIT_DATA)
+        self.unit_combo.setItemData(1, "没有牵头单位也没有责任单位的事项（含上级任务也没有的）",
+                                    Qt.ItemDataRole.ToolTipRole)
         for u in self.directory.units:
             self.unit_combo.addItem(u.name, u.name)
         found = self.unit_combo.findText(current)
@@ -77,8 +87,10 @@ class FilterBar(QWidget):
 
     def current_filter(self) -> TaskFilter:
         unit = self.unit_combo.currentData()
+        no_unit = unit == _NO_UNIT_DATA
         return TaskFilter(text=self.text_edit.text(),
-                          unit_names=self.directory.spellings(unit) if unit else frozenset(),
+                          unit_names=self.directory.spellings(unit) if unit and not no_unit else frozenset(),
+                          no_unit=no_unit,
                           status=self.status_combo.currentData(),
                           deadline=self.deadline_combo.currentData() or DeadlineFilter.ANY)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -119,11 +120,22 @@ class ImportDialog(QDialog):
 
     # --- reading ---------------------------------------------------------------------------------
     def load_file(self, path: Path) -> bool:
-        from desktop.importing import NoticeReadError, parse_path
+        from desktop.importing import NoticeReadError, list_sheets, parse_path
 
+        sheet = None
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            try:
+                sheets = list_sheets(path)
+            except NoticeReadError as exc:
+                self.messages.error(str(exc), "无法导入")
+                return False
+            if len(sheets) > 1:
+                sheet = self.choose_sheet(sheets)
+                if sheet is None:
+                    return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            parsed = parse_path(path, units_directory=self._directory())
+            parsed = parse_path(path, units_directory=self._directory(), sheet=sheet)
             data = path.read_bytes()
         except NoticeReadError as exc:
             self.messages.error(str(exc), "无法导入")
@@ -135,6 +147,13 @@ class ImportDialog(QDialog):
             QGuiApplication.restoreOverrideCursor()
         self.source_name, self.source_bytes = path.name, data
         return self._show_parsed(parsed)
+
+    def choose_sheet(self, sheets: list[tuple[str, int]]) -> str | None:
+        """Ask which of several task-table sheets to import; None when the clerk cancels."""
+        labels = [f"{name}（{rows} 行）" for name, rows in sheets]
+        label, ok = QInputDialog.getItem(self, "选择工作表", "这个工作簿中有多张任务表，请选择要导入的一张：",
+                                         labels, 0, False)
+        return sheets[labels.index(label)][0] if ok and label in labels else None
 
     def load_text(self, text: str) -> bool:
         from desktop.importing import NoticeReadError, parse_pasted

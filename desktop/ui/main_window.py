@@ -5,9 +5,14 @@ in ``undo_commands``, the widgets in their own modules. 文件 → 导出公文�
 open ``ExportDialog`` (imported on first use, keeping pypdfium2 and QtPrintSupport out of start-up). Every edit is stored by the Ledger at
 once, so there is no save action; closing stores what is still being typed and the window and
 dock layout (QSettings, IniFormat, ``noticedesk.ini`` in the data folder).
+Completion tracking (the panel's log and evidence, bulk actions, 查看 → 到期提醒 / 完成情况统计 and the
+status-bar count) is wired by ``TrackingController``; ``start()`` (after the window shows) runs the
+start-up digest. ``today`` (a callable) is the date overdue marks and the digest use; tests fix it.
 """
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,13 +34,13 @@ from desktop.storage.ledger import Ledger, LedgerError
 from .actions import EditActions
 from .detail_panel import DetailPanel
 from .filter_bar import FilterBar
-from .import_dialog import ImportDialog
 from .messages import MessageBridge
 from .notice_list import NoticeList
 from .task_controller import TaskController
 from .task_filter import apply_filter
 from .task_model import TaskTreeModel
 from .task_view import TaskView
+from .tracking_controller import TrackingController
 from .unit_picker import UnitDirectory
 
 if TYPE_CHECKING:  # imported when first used: pypdfium2 and QtPrintSupport stay out of the start-up path
@@ -61,7 +66,8 @@ class MainWindow(QMainWindow):
     """The 要点台账 main window over one Ledger."""
 
     def __init__(self, ledger: Ledger, parent: QWidget | None = None, *,
-                 settings: QSettings | str | Path | None = None, messages: MessageBridge | None = None) -> None:
+                 settings: QSettings | str | Path | None = None, messages: MessageBridge | None = None,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
@@ -75,10 +81,12 @@ class MainWindow(QMainWindow):
         self.filter_bar = FilterBar(self.directory)
         self.panel = DetailPanel(self.directory)
         self.notice_list = NoticeList(ledger, self.messages)
-        self.controller = TaskController(ledger, self.messages, self.view, self.panel, self.directory, self)
+        self.controller = TaskController(ledger, self.messages, self.view, self.panel, self.directory, self,
+                                         today=today)
         self.controller.reload_units()
         self.actions = EditActions(self, self.controller.undo_group)
         self.actions.attach_tree_shortcuts(self.view)
+        self.tracking = TrackingController(self, today)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -145,13 +153,20 @@ class MainWindow(QMainWindow):
         self.print_action.triggered.connect(lambda: self.export_document(print_mode=True))
         file_menu.addActions([self.export_action, self.print_action])
         file_menu.addSeparator()
+        self.backup_action = QAction("备份与恢复…", self)
+        self.backup_action.setObjectName("backupRestore")
+        self.backup_action.setStatusTip("立即备份台账、查看自动备份，或用备份恢复台账")
+        self.backup_action.triggered.connect(lambda: self.open_backup_dialog())
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
         self.quit_action = QAction("退出", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
         self.edit_menu = self.menuBar().addMenu("编辑(&E)")
         a.fill_menu(self.edit_menu)
-        view_menu = self.menuBar().addMenu("视图(&V)")
+        view_menu = self.menuBar().addMenu("查看(&V)")
+        self.tracking.fill_view_menu(view_menu)
         for dock in (self.notice_dock, self.detail_dock):
             view_menu.addAction(dock.toggleViewAction())
         toolbar = QToolBar("工具栏", self)
@@ -162,6 +177,99 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.export_action)
         self.addToolBar(toolbar)
         view_menu.addAction(toolbar.toggleViewAction())
+        self.annual_action = QAction("政府信息公开工作年度报告…", self)
+        self.annual_action.setObjectName("annualReport")
+        self.annual_action.setStatusTip("填写、检查并导出本机关的政府信息公开工作年度报告")
+        self.annual_action.triggered.connect(lambda: self.open_annual_report())
+        tools = self.menuBar().addMenu("工具(&T)")
+
+        def tool(name: str, text: str, tip: str, slot: Callable[[], object]) -> QAction:
+            action = QAction(text, self)
+            action.setObjectName(name)
+            action.setStatusTip(tip)
+            action.triggered.connect(lambda: slot())
+            tools.addAction(action)
+            return action
+
+        self.handout_action = tool("handOut", "生成单位反馈表…", "为每个单位生成只含其任务的 Excel 反馈表，发给单位填写",
+                                   self.open_hand_out)
+        self.returns_action = tool("returns", "导入单位反馈表…", "合并单位填好交回的反馈表：逐条核对后接受或拒绝",
+                                   self.open_returns)
+        tools.addSeparator()
+        self.carry_action = tool("carryForward", "以往年通知为底新建…", "复制上一年的分解表结构和单位，状态清空",
+                                 self.open_carry_forward)
+        self.compare_action = tool("compareNotices", "比较两份通知…", "对照两年的分解表：新增、删去和改动的任务",
+                                   self.open_compare)
+        tools.addSeparator()
+        tools.addAction(self.annual_action)
+        self.notice_list.current_changed.connect(self._update_tool_actions)
+        self._update_tool_actions()
+
+    def _update_tool_actions(self, *_args) -> None:
+        has_notice = self.notice_list.current_id() is not None
+        for action in (self.handout_action, self.carry_action):
+            action.setEnabled(has_notice)
+
+    # --- exchange, carry forward, backup (each dialog imported on first use) ------------------
+    def open_hand_out(self):
+        from .returns_dialog import HandOutDialog
+
+        notice_id = self.notice_list.current_id()
+        if notice_id is None:
+            return None
+        self.controller.commit_pending()
+        dialog = HandOutDialog(self.ledger, self.messages, self, notice_id=notice_id)
+        dialog.open()
+        return dialog
+
+    def open_returns(self):
+        from .returns_dialog import ReturnsDialog
+
+        self.controller.commit_pending()
+        dialog = ReturnsDialog(self.ledger, self.messages, self, notice_id=None)
+        dialog.applied.connect(self._imported)
+        dialog.open()
+        return dialog
+
+    def open_carry_forward(self):
+        from .carry_forward_dialog import CarryForwardDialog
+
+        self.controller.commit_pending()
+        dialog = CarryForwardDialog(self.ledger, self.messages, self, notice_id=self.notice_list.current_id())
+        dialog.created.connect(self._imported)
+        dialog.open()
+        return dialog
+
+    def open_compare(self):
+        from .compare_view import CompareView
+
+        ids = self.notice_list.notice_ids()
+        current = self.notice_list.current_id()
+        older = next((i for i in ids if i != current), None)
+        view = CompareView(self.ledger, self.messages, self, old_id=older, new_id=current)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
+        return view
+
+    def open_backup_dialog(self):
+        from .backup_dialog import BackupDialog, refresh_after_restore
+
+        self.controller.commit_pending()
+        dialog = BackupDialog(self.ledger, self.messages, self)
+        dialog.restored.connect(lambda _text: refresh_after_restore(self))
+        dialog.open()
+        return dialog
+
+    def open_annual_report(self):
+        """工具 → 政府信息公开工作年度报告…: the annual report window (imported on first use), shown and returned."""
+        from .annual_report_window import AnnualReportWindow
+
+        self.controller.commit_pending()
+        window = AnnualReportWindow.for_ledger(self.ledger, self.messages, self)
+        window.setWindowFlag(Qt.WindowType.Window)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        return window
 
     def _connect(self) -> None:
         a, c = self.actions, self.controller
@@ -188,9 +296,11 @@ class MainWindow(QMainWindow):
         self.messages.shown.connect(lambda _level, _title, text: self.statusBar().showMessage(text, 8000))
 
     # --- import -------------------------------------------------------------------------------
-    def import_notice(self, path: Path | None = None) -> ImportDialog:
+    def import_notice(self, path: Path | None = None):
         """Open the import window (on ``path`` when given: drag-and-drop, tests); returns it."""
         self.controller.commit_pending()
+        from .import_dialog import ImportDialog  # on first use: keeps start-up light
+
         dialog = ImportDialog(self.ledger, self.messages, self)
         dialog.imported.connect(self._imported)
         if path is not None and not dialog.load_file(path):
@@ -262,17 +372,17 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         s = self.settings
-        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),
-                             ("taskView/header", self.view.header().restoreState)):
+        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState)):
             value = s.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 restore(value)
+        self.view.restore_header_state(s.value("taskView/header2"), s.value("taskView/header"))
 
     def save_settings(self) -> None:
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
-        s.setValue("taskView/header", self.view.header().saveState())
+        s.setValue("taskView/header2", self.view.header().saveState())  # 2: with the 落实情况 column
         if self.controller.notice_id is not None:
             s.setValue("window/lastNotice", self.controller.notice_id)
         s.sync()

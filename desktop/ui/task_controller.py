@@ -4,11 +4,13 @@ It owns the per-notice undo stacks (one QUndoStack per notice in a QUndoGroup, s
 notices keeps each notice's history and 撤销 only ever touches the notice on screen), applies the
 filter in Python, and refreshes after each command: one row (``dataChanged``) for a field edit,
 a reload from ``Ledger.tasks()`` plus restored selection/expansion for a structural edit.
+``today`` (a callable, the real clock by default) dates overdue marks and new 完成日期; tests fix it.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QObject, Signal
@@ -19,7 +21,7 @@ from desktop.storage.ledger import Ledger, LedgerError
 
 from .detail_panel import DetailPanel
 from .messages import MessageBridge
-from .task_filter import TaskFilter, apply_filter, is_overdue
+from .task_filter import TaskFilter, apply_filter
 from .task_model import COL_TITLE, TaskTreeModel
 from .task_view import HINT_EMPTY, HINT_NO_MATCH, HINT_NO_NOTICE, TaskView
 from .undo_commands import (
@@ -69,8 +71,11 @@ class TaskController(QObject):
     capabilities_changed = Signal(dict)
 
     def __init__(self, ledger: Ledger, messages: MessageBridge, view: TaskView, panel: DetailPanel,
-                 directory: UnitDirectory, parent: QObject | None = None) -> None:
+                 directory: UnitDirectory, parent: QObject | None = None, *,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
+        self.today = today
+        self.year: int | None = None  # the notice's 年度
         self.ledger = ledger
         self.messages = messages
         self.view = view
@@ -140,7 +145,7 @@ class TaskController(QObject):
             return
         self.model.update_row(row)
         if self.panel.task_id() == task_id:
-            self.panel.set_task(self.model.row_by_id(task_id))
+            self.panel.set_task(self.model.row_by_id(task_id), self.model.progress(task_id))
         self._update_counts()
 
     def tree_changed(self, select_ids: list[int], current: int | None = None) -> None:
@@ -157,6 +162,7 @@ class TaskController(QObject):
         rows: list[TaskRow] = []
         if self.notice_id is not None:
             try:
+                self.year = next((n.year for n in self.ledger.notices() if n.id == self.notice_id), None)
                 rows = self.ledger.tasks(self.notice_id)
             except LedgerError as e:
                 self.messages.error(f"读取任务失败：{e}")
@@ -170,8 +176,9 @@ class TaskController(QObject):
             self.task_count_changed.emit(self.notice_id, len(rows))
 
     def _show(self, rows: list[TaskRow]) -> None:
-        self.model.today = dt.date.today()
-        result = apply_filter(rows, self.filter, self.model.today)
+        self.model.today = self.today()
+        self.model.year = self.panel.year = self.year
+        result = apply_filter(rows, self.filter, self.model.today, self.year)
         self.view.set_row_count_hint(len(rows))
         self.model.set_rows(rows, *(result or (None, None)))
         if self.notice_id is None:
@@ -194,9 +201,10 @@ class TaskController(QObject):
         if self.notice_id is None:
             self.counts_changed.emit("")
             return
-        by_status = Counter(r.status for r in rows)
-        overdue = sum(1 for r in rows if is_overdue(r, self.model.today))
-        parts = [f"共 {len(rows)} 条任务"]
+        leaves = [r for r in rows if not r.child_count]
+        by_status = Counter(r.status for r in leaves)
+        overdue = self.model.overdue_count()  # task_filter.is_overdue, kept by the model
+        parts = [f"共 {len(rows)} 条任务，具体事项 {len(leaves)} 项"]
         parts += [f"{s.value} {by_status[s]}" for s in (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE)
                   if by_status[s]]
         if overdue:
@@ -210,7 +218,7 @@ class TaskController(QObject):
         tid = self.view.current_id()
         if self.panel.task_id() != tid and not self._busy:
             self.panel.commit_pending()  # a click elsewhere already did; keyboard moves may not have
-        self.panel.set_task(self.model.row_by_id(tid) if tid else None)
+        self.panel.set_task(self.model.row_by_id(tid) if tid else None, self.model.progress(tid) if tid else None)
         self._emit_capabilities()
 
     def _selection_changed(self, _sel: QItemSelection | None = None, _desel: QItemSelection | None = None) -> None:
@@ -222,6 +230,7 @@ class TaskController(QObject):
         cur = self.view.current_id()
         caps = {"insert_sibling": has_notice, "insert_child": has_notice and cur is not None,
                 "delete": bool(ids), "find": has_notice, "split": cur is not None,
+                "bulk_status": bool(ids), "bulk_units": bool(ids), "bulk_shift": bool(ids),
                 "move_up": False, "move_down": False, "indent": False, "outdent": False, "merge": False}
         if ids and self._same_parent(ids):
             sibs = self.model.siblings_of(ids[0])
@@ -288,7 +297,7 @@ class TaskController(QObject):
         if not fields:
             return False
         if fields.get("status") == Status.DONE and row.done_on is None and "done_on" not in fields:
-            fields["done_on"] = dt.date.today()
+            fields["done_on"] = self.today()
         return self.push(SetFieldsCommand(self, task_id, fields))
 
     def edit_units(self, task_id: int, role: UnitRole, names: list[str]) -> bool:

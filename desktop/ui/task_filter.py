@@ -2,6 +2,11 @@
 
 Filtering in Python and resetting the model is 10–200× faster than a QSortFilterProxyModel
 (performance-notes §7). A match keeps its ancestors visible so the tree context stays readable.
+
+Overdue and due dates follow ``tracking.deadlines.due_of`` (the rule the digest, the statistics and
+the status bar use), and like them count the table rows (leaves): a parent shows its derived
+progress, so the status, deadline and unit-less conditions ask its items, and the parent stays
+visible as their context.
 """
 from __future__ import annotations
 
@@ -11,9 +16,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop.domain import DeadlineKind, Status, TaskRow
+from desktop.tracking.deadlines import Due, due_of
+from desktop.tracking.status import CAN_BE_OVERDUE
 
 OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.PAUSED})
-UNFINISHED = "未办结"  # status choice: everything not 已完成 / 不适用
+UNFINISHED = "未完成"  # status choice: everything not 已完成 / 不适用
+DUE_SOON_DAYS = 7  # "7 天内到期", as the digest counts
 
 
 class DeadlineFilter(StrEnum):
@@ -21,6 +29,7 @@ class DeadlineFilter(StrEnum):
 
     ANY = "全部时限"
     OVERDUE = "已逾期"
+    DUE_SOON = "7天内到期"
     THIS_WEEK = "本周到期"
     THIS_MONTH = "本月到期"
     LONG_TERM = "长期/常态"
@@ -32,23 +41,30 @@ class TaskFilter:
     """What the clerk asked to see. Empty values mean 'no condition'.
 
     ``unit_names`` holds every spelling of one directory unit (full name, short name, aliases);
-    ``status`` is a Status, the string UNFINISHED, or None.
+    ``no_unit`` asks for rows with no lead and no responsible unit in force (their own or a
+    parent's); ``status`` is a Status, the string UNFINISHED, or None.
     """
 
     text: str = ""
     unit_names: frozenset[str] = frozenset()
     status: Status | str | None = None
     deadline: DeadlineFilter = DeadlineFilter.ANY
+    no_unit: bool = False
 
     def is_empty(self) -> bool:
         return not self.text.strip() and not self.unit_names and self.status is None \
-            and self.deadline == DeadlineFilter.ANY
+            and self.deadline == DeadlineFilter.ANY and not self.no_unit
 
 
-def is_overdue(row: TaskRow, today: dt.date) -> bool:
-    """Past its due date and still open (long-term tasks are never overdue)."""
-    return (row.due_date is not None and row.due_date < today and row.status in OPEN_STATUSES
-            and row.deadline_kind != DeadlineKind.LONG_TERM)
+def due(row: TaskRow, today: dt.date, year: int | None = None) -> Due:
+    """The due date in force (``tracking.deadlines.due_of``)."""
+    return due_of(row, today, year)
+
+
+def is_overdue(row: TaskRow, today: dt.date, year: int | None = None) -> bool:
+    """A table row (leaf) past its due date in force and still 未开始/推进中 (``tracking.deadlines``;
+    长期坚持 and 暂缓 never are). Parents are never overdue themselves: their items are."""
+    return not row.child_count and row.status in CAN_BE_OVERDUE and due_of(row, today, year).overdue
 
 
 _SEARCH_CACHE: dict[int, tuple[TaskRow, str]] = {}
@@ -72,8 +88,33 @@ def _join(row: TaskRow) -> str:
                       row.owner, row.deadline_text, row.progress_note, row.remark)).casefold()
 
 
-def _matches(row: TaskRow, flt: TaskFilter, terms: list[str], today: dt.date) -> bool:
+def _deadline_matches(row: TaskRow, d: DeadlineFilter, today: dt.date, year: int | None) -> bool:
+    if d == DeadlineFilter.LONG_TERM:
+        return row.deadline_kind in (DeadlineKind.LONG_TERM, DeadlineKind.RECURRING, DeadlineKind.YEAR_ROUND)
+    if d == DeadlineFilter.NO_DEADLINE:
+        return row.due_date is None and not row.deadline_text.strip() and row.deadline_kind == DeadlineKind.NONE
+    if row.child_count or row.status not in OPEN_STATUSES:
+        return False
+    when = due_of(row, today, year)
+    if d == DeadlineFilter.OVERDUE:
+        return when.overdue
+    if when.date is None or when.overdue:
+        return d == DeadlineFilter.THIS_MONTH and when.date is not None \
+            and (when.date.year, when.date.month) == (today.year, today.month)
+    if d == DeadlineFilter.DUE_SOON:
+        return row.status in CAN_BE_OVERDUE and when.days <= DUE_SOON_DAYS
+    if d == DeadlineFilter.THIS_WEEK:
+        monday = today - dt.timedelta(days=today.weekday())
+        return monday <= when.date <= monday + dt.timedelta(days=6)
+    if d == DeadlineFilter.THIS_MONTH:
+        return (when.date.year, when.date.month) == (today.year, today.month)
+    return True
+
+
+def _matches(row: TaskRow, flt: TaskFilter, terms: list[str], today: dt.date, year: int | None) -> bool:
     if flt.status is not None:
+        if row.child_count:
+            return False  # a parent's status is its items' progress: they match, it stays as context
         if flt.status == UNFINISHED:
             if row.status not in OPEN_STATUSES:
                 return False
@@ -82,24 +123,8 @@ def _matches(row: TaskRow, flt: TaskFilter, terms: list[str], today: dt.date) ->
     if flt.unit_names and flt.unit_names.isdisjoint(row.lead_units) and flt.unit_names.isdisjoint(row.units):
         return False
     d = flt.deadline
-    if d != DeadlineFilter.ANY:
-        if d == DeadlineFilter.OVERDUE and not is_overdue(row, today):
-            return False
-        if d == DeadlineFilter.THIS_MONTH and not (
-                row.due_date and row.due_date.year == today.year and row.due_date.month == today.month
-                and row.status in OPEN_STATUSES):
-            return False
-        if d == DeadlineFilter.THIS_WEEK:
-            monday = today - dt.timedelta(days=today.weekday())
-            if not (row.due_date and monday <= row.due_date <= monday + dt.timedelta(days=6)
-                    and row.status in OPEN_STATUSES):
-                return False
-        if d == DeadlineFilter.LONG_TERM and row.deadline_kind not in (
-                DeadlineKind.LONG_TERM, DeadlineKind.RECURRING, DeadlineKind.YEAR_ROUND):
-            return False
-        if d == DeadlineFilter.NO_DEADLINE and (row.due_date is not None or row.deadline_text.strip()
-                                                 or row.deadline_kind != DeadlineKind.NONE):
-            return False
+    if d != DeadlineFilter.ANY and not _deadline_matches(row, d, today, year):
+        return False
     if terms:
         hay = _search_text(row)
         if not all(t in hay for t in terms):
@@ -107,11 +132,12 @@ def _matches(row: TaskRow, flt: TaskFilter, terms: list[str], today: dt.date) ->
     return True
 
 
-def apply_filter(rows: Iterable[TaskRow], flt: TaskFilter,
-                 today: dt.date | None = None) -> tuple[set[int], set[int]] | None:
+def apply_filter(rows: Iterable[TaskRow], flt: TaskFilter, today: dt.date | None = None,
+                 year: int | None = None) -> tuple[set[int], set[int]] | None:
     """Return ``(shown_ids, matched_ids)`` for ``rows`` in pre-order, or None when nothing is filtered.
 
-    ``shown_ids`` is the matches plus all their ancestors (the tree context).
+    ``shown_ids`` is the matches plus all their ancestors (the tree context). ``year``: the notice's
+    年度 (全年 and recurring deadlines).
     """
     if flt.is_empty():
         return None
@@ -119,10 +145,16 @@ def apply_filter(rows: Iterable[TaskRow], flt: TaskFilter,
     terms = [t for t in flt.text.casefold().split() if t]
     rows = list(rows)
     parent_of = {r.id: r.parent_id for r in rows}
+    has_unit: dict[int, bool] = {}  # units in force (own or an ancestor's); pre-order: parents first
     matched: set[int] = set()
     shown: set[int] = set()
     for r in rows:
-        if _matches(r, flt, terms, today):
+        if flt.no_unit:
+            own = bool(r.lead_units or r.units)
+            has_unit[r.id] = own or (r.parent_id is not None and has_unit.get(r.parent_id, False))
+            if r.child_count or has_unit[r.id]:
+                continue
+        if _matches(r, flt, terms, today, year):
             matched.add(r.id)
             node: int | None = r.id
             while node is not None and node not in shown:

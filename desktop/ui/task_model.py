@@ -5,6 +5,12 @@ task id as ``internalId`` (0 = the invisible root). ``setData``, drops and ``mov
 write anything themselves: they emit ``edit_requested`` / ``move_requested`` and the controller
 turns those into undo commands, which call the Ledger and then refresh this model
 (``update_row`` for a field edit, ``set_rows`` for a structural change).
+
+状态 shows a leaf's status and a parent's derived progress "done/total" (``tracking.status.progress_of``,
+never editable). Overdue rows (``task_filter.is_overdue``, as of ``today`` and the notice's ``year``)
+are drawn red, and so is the progress of a parent with an overdue item. 完成时限 shows the printed
+text (plus the revised date after a 调整时限); its tooltip gives the due date in force. 落实情况 (hidden
+by default) shows the latest progress-log entry.
 """
 from __future__ import annotations
 
@@ -23,12 +29,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from desktop.domain import Status, TaskRow, UnitRole
+from desktop.domain import DeadlineKind, Status, TaskRow, UnitRole
+from desktop.tracking.status import progress_of, progress_text
 
-from .task_filter import is_overdue
+from .task_filter import due, is_overdue
 
-COL_NUMBER, COL_TITLE, COL_TEXT, COL_LEAD, COL_UNITS, COL_DEADLINE, COL_STATUS = range(7)
-HEADERS = ("序号", "任务名称", "具体内容", "牵头单位", "责任单位", "完成时限", "状态")
+COL_NUMBER, COL_TITLE, COL_TEXT, COL_LEAD, COL_UNITS, COL_DEADLINE, COL_STATUS, COL_PROGRESS = range(8)
+HEADERS = ("序号", "任务名称", "具体内容", "牵头单位", "责任单位", "完成时限", "状态", "落实情况")
 # column → TaskRow field (text columns), or the unit role for unit columns
 TEXT_COLUMNS = {COL_TITLE: "title", COL_TEXT: "text", COL_DEADLINE: "deadline_text"}
 UNIT_COLUMNS = {COL_LEAD: UnitRole.LEAD, COL_UNITS: UnitRole.RESPONSIBLE}
@@ -72,17 +79,28 @@ class TaskTreeModel(QAbstractItemModel):
         self._place: dict[int, tuple[int, int]] = {}
         # the full tree (ignores the filter): used for move/indent decisions
         self._all_children: dict[int, list[int]] = {0: []}
+        self._progress: dict[int, tuple[int, int]] = {}  # parent id → (done, total) of its items
+        self._late_parents: set[int] = set()  # parents with an overdue item below them
+        self._overdue: set[int] = set()  # overdue items
         self.today = dt.date.today()
+        self.year: int | None = None  # the notice's 年度 (全年 and recurring deadlines)
+        self._derived_for: tuple[dt.date, int | None] | None = None
 
     # --- loading ------------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[TaskRow], shown: set[int] | None = None,
                  matched: set[int] | None = None) -> None:
         """Replace all rows (pre-order) and the filter result in one model reset."""
         self.beginResetModel()
+        # a filter change passes the same rows: the derived progress is still right
+        derived = (self.today, self.year)
+        same = rows is self._rows and derived == self._derived_for
         self._rows = list(rows)
         self._by_id = {r.id: r for r in self._rows}
         self._shown, self._matched = shown, matched
         self._rebuild()
+        if not same:
+            self._derive()
+            self._derived_for = derived
         self.endResetModel()
 
     def set_filter(self, shown: set[int] | None, matched: set[int] | None) -> None:
@@ -105,6 +123,31 @@ class TaskTreeModel(QAbstractItemModel):
             siblings.append(r.id)
         self._all_children, self._children, self._place = all_children, children, place
 
+    def _derive(self) -> None:
+        """Parents' progress and which parents hold an overdue item (after any change of rows)."""
+        self._progress = progress_of(self._rows)
+        late: set[int] = set()
+        overdue: set[int] = set()
+        for r in self._rows:
+            if r.child_count or not is_overdue(r, self.today, self.year):
+                continue
+            overdue.add(r.id)
+            p = r.parent_id
+            while p is not None and p not in late:
+                late.add(p)
+                parent = self._by_id.get(p)
+                p = parent.parent_id if parent else None
+        self._late_parents = late
+        self._overdue = overdue
+
+    def overdue_count(self) -> int:
+        """Overdue items (leaves) of the notice, filter or not (the status bar)."""
+        return len(self._overdue)
+
+    def progress(self, task_id: int) -> tuple[int, int] | None:
+        """(done, total) of a parent's items; None for a leaf."""
+        return self._progress.get(task_id)
+
     def update_row(self, row: TaskRow) -> None:
         """Replace one task's fields after a field edit; the tree shape must be unchanged."""
         old = self._by_id.get(row.id)
@@ -116,6 +159,18 @@ class TaskTreeModel(QAbstractItemModel):
         if row.id in self._place:
             left = self.index_for_id(row.id, 0)
             self.dataChanged.emit(left, left.siblingAtColumn(len(HEADERS) - 1))
+        if old.status != row.status or old.due_date != row.due_date or old.revised_at != row.revised_at \
+                or old.progress_on != row.progress_on:
+            before = (self._progress, self._late_parents)
+            self._derive()
+            p = row.parent_id
+            while p is not None:  # the ancestors' progress cells
+                if (before[0].get(p), p in before[1]) != (self._progress.get(p), p in self._late_parents):
+                    ix = self.index_for_id(p, COL_STATUS)
+                    if ix.isValid():
+                        self.dataChanged.emit(ix, ix)
+                parent = self._by_id.get(p)
+                p = parent.parent_id if parent else None
 
     # --- lookups ------------------------------------------------------------------------------
     def parent_ids(self) -> list[int]:
@@ -217,18 +272,28 @@ class TaskTreeModel(QAbstractItemModel):
         if r is None:
             return None
         col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_STATUS and r.id in self._progress:
+                return progress_text(*self._progress[r.id])
+            if col == COL_DEADLINE and r.revised_at is not None and r.due_date is not None:
+                return f"{r.deadline_text}（调整至{r.due_date.month}月{r.due_date.day}日）" if r.deadline_text \
+                    else f"{r.due_date.isoformat()}（已调整）"
+            if col == COL_PROGRESS:
+                return latest_progress(r)
+            return self._cell_text(r, col)
+        if role == Qt.ItemDataRole.EditRole:
             return self._cell_text(r, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_TEXT and r.text:
-                return r.text
-            if col == COL_DEADLINE and r.due_date:
-                return f"截止日期：{r.due_date.isoformat()}"
-            return None
+            return self._tooltip(r, col)
         if role == Qt.ItemDataRole.ForegroundRole:
             if self._matched is not None and r.id not in self._matched:
                 return _CONTEXT_BRUSH
-            if col in (COL_DEADLINE, COL_STATUS) and is_overdue(r, self.today):
+            if col == COL_STATUS and r.id in self._progress:
+                if r.id in self._late_parents:
+                    return _OVERDUE_BRUSH
+                done, total = self._progress[r.id]
+                return _DONE_BRUSH if total and done == total else None
+            if col in (COL_DEADLINE, COL_STATUS) and r.id in self._overdue:
                 return _OVERDUE_BRUSH
             if col == COL_STATUS and r.status == Status.DONE:
                 return _DONE_BRUSH
@@ -239,6 +304,21 @@ class TaskTreeModel(QAbstractItemModel):
             return r.id
         if role == TaskRowRole:
             return r
+        return None
+
+    def _tooltip(self, r: TaskRow, col: int) -> str | None:
+        if col == COL_TEXT and r.text:
+            return r.text
+        if col == COL_DEADLINE:
+            return due_text(r, self.today, self.year) or None
+        if col == COL_STATUS and r.id in self._progress:
+            done, total = self._progress[r.id]
+            late = "；其中有逾期事项" if r.id in self._late_parents else ""
+            return f"下级事项完成 {done} 项，共 {total} 项（不适用的不计）{late}"
+        if col == COL_STATUS and r.id in self._overdue:
+            return due_text(r, self.today, self.year)
+        if col == COL_PROGRESS and r.progress_note:
+            return latest_progress(r)
         return None
 
     @staticmethod
@@ -257,14 +337,20 @@ class TaskTreeModel(QAbstractItemModel):
             return r.deadline_text
         if col == COL_STATUS:
             return r.status.value
+        if col == COL_PROGRESS:
+            return r.progress_note
         return ""
 
     def flags(self, index: _AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
-        if index.internalId() in self._children:
-            return _FLAGS if index.column() == COL_NUMBER else _FLAGS_EDITABLE
-        return _LEAF_FLAGS if index.column() == COL_NUMBER else _LEAF_FLAGS_EDITABLE
+        col = index.column()
+        tid = index.internalId()
+        if col == COL_NUMBER or col == COL_PROGRESS or (col == COL_STATUS and tid in self._progress):
+            return _FLAGS if tid in self._children else _LEAF_FLAGS
+        if tid in self._children:
+            return _FLAGS_EDITABLE
+        return _LEAF_FLAGS_EDITABLE
 
     def setData(self, index: _AnyIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Ask for an edit: emits ``edit_requested`` (the controller pushes the undo command)."""
@@ -272,7 +358,7 @@ class TaskTreeModel(QAbstractItemModel):
             return False
         r = self._by_id.get(index.internalId())
         col = index.column()
-        if r is None or col == COL_NUMBER:
+        if r is None or col in (COL_NUMBER, COL_PROGRESS):
             return False
         if col in TEXT_COLUMNS:
             name = TEXT_COLUMNS[col]
@@ -289,6 +375,8 @@ class TaskTreeModel(QAbstractItemModel):
             self.edit_requested.emit(r.id, name, names)
             return True
         if col == COL_STATUS:
+            if r.id in self._progress:
+                return False  # a parent's progress is derived, never typed
             try:
                 status = value if isinstance(value, Status) else Status.parse(str(value))
             except ValueError:
@@ -400,3 +488,35 @@ def split_unit_names(text: str) -> list[str]:
         if name and name not in out:
             out.append(name)
     return out
+
+
+def latest_progress(r: TaskRow) -> str:
+    """The 落实情况 cell: the latest log entry, dated."""
+    if not r.progress_note:
+        return ""
+    return f"{r.progress_on.isoformat()}：{r.progress_note}" if r.progress_on else r.progress_note
+
+
+def due_state(r: TaskRow, today: dt.date, year: int | None) -> str:
+    """已逾期 5 天 / 还有 3 天 / 今天到期 / 上一期未报送落实情况 for an open item; "" otherwise."""
+    if r.child_count or r.status not in (Status.NOT_STARTED, Status.IN_PROGRESS):
+        return ""
+    d = due(r, today, year)
+    if d.date is None:
+        return ""
+    recurring = r.deadline_kind == DeadlineKind.RECURRING and r.revised_at is None
+    if d.overdue:
+        return "上一期未报送落实情况，已逾期" if recurring else f"已逾期 {d.days} 天"
+    return "今天到期" if d.days == 0 else f"还有 {d.days} 天"
+
+
+def due_text(r: TaskRow, today: dt.date, year: int | None) -> str:
+    """Where a task stands against its due date in force, in words (tooltips, the detail panel)."""
+    if r.deadline_kind == DeadlineKind.LONG_TERM and r.revised_at is None:
+        return "长期坚持，不设到期日"
+    d = due(r, today, year)
+    if d.date is None:
+        return ""
+    label = "下次到期" if r.deadline_kind == DeadlineKind.RECURRING and r.revised_at is None else "截止日期"
+    state = due_state(r, today, year)
+    return f"{label}：{d.date.isoformat()}" + (f"（{state}）" if state else "")

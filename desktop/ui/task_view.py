@@ -2,17 +2,19 @@
 
 The view knows nothing about storage. It remembers which tasks the clerk collapsed (everything
 else is expanded after a reload), turns Tab / Shift+Tab into ``indent_requested`` /
-``outdent_requested``, and paints a hint over an empty table.
+``outdent_requested``, and paints a hint over an empty table. The header's context menu shows or
+hides columns (落实情况 starts hidden); the table's context menu is ``context_menu`` (set by the window).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
     QHeaderView,
+    QMenu,
     QTreeView,
     QWidget,
 )
@@ -22,17 +24,21 @@ from .task_model import (
     COL_DEADLINE,
     COL_LEAD,
     COL_NUMBER,
+    COL_PROGRESS,
     COL_STATUS,
     COL_TEXT,
     COL_TITLE,
     COL_UNITS,
+    HEADERS,
     TaskTreeModel,
 )
 from .unit_picker import UnitDirectory, UnitPickerDelegate
 
 # 具体内容 stretches into whatever is left, so the unit and deadline columns stay in view on 1366×768.
 DEFAULT_WIDTHS = {COL_NUMBER: 76, COL_TITLE: 150, COL_TEXT: 300, COL_LEAD: 110, COL_UNITS: 150,
-                  COL_DEADLINE: 84, COL_STATUS: 60}
+                  COL_DEADLINE: 84, COL_STATUS: 60, COL_PROGRESS: 200}
+HIDDEN_BY_DEFAULT = (COL_PROGRESS,)
+ALWAYS_SHOWN = (COL_NUMBER, COL_TITLE)  # the header menu cannot hide these
 COMPACT_ABOVE = 1000  # notices with more tasks get uniform two-line rows (layout cost grows per row)
 HINT_EMPTY = "这份通知还没有任务。按 Insert 添加第一条任务"
 HINT_NO_NOTICE = "请在左侧选择或新建通知（Ctrl+N）"
@@ -78,6 +84,11 @@ class TaskView(QTreeView):
             header.resizeSection(col, width)
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(self._column_resized)
+        for col in HIDDEN_BY_DEFAULT:
+            self.setColumnHidden(col, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.context_menu: QMenu | None = None
 
         self._text_delegate = WrappedTextDelegate(header, self)
         self._unit_delegate = UnitPickerDelegate(directory, self)
@@ -86,6 +97,60 @@ class TaskView(QTreeView):
         self.setItemDelegateForColumn(COL_LEAD, self._unit_delegate)
         self.setItemDelegateForColumn(COL_UNITS, self._unit_delegate)
         self.setItemDelegateForColumn(COL_STATUS, self._status_delegate)
+
+    # --- columns ------------------------------------------------------------------------------
+    def column_menu(self) -> QMenu:
+        """显示列: a checkable entry per column that may be hidden."""
+        menu = QMenu("显示列", self)
+        for col, title in enumerate(HEADERS):
+            if col in ALWAYS_SHOWN:
+                continue
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not self.isColumnHidden(col))
+            action.toggled.connect(lambda on, c=col: self.show_column(c, on))
+        return menu
+
+    def show_column(self, column: int, shown: bool = True) -> None:
+        self.setColumnHidden(column, not shown)
+        self._fit_stretch()
+
+    def _fit_stretch(self) -> None:
+        """具体内容 takes the spare width; with 落实情况 shown, that column does and 具体内容 keeps a
+        readable width (two stretching columns would squeeze 具体内容 to a letter per line)."""
+        header = self.header()
+        mode = QHeaderView.ResizeMode
+        if self.isColumnHidden(COL_PROGRESS):
+            header.setSectionResizeMode(COL_PROGRESS, mode.Interactive)
+            header.setSectionResizeMode(COL_TEXT, mode.Stretch)
+        else:
+            width = max(header.sectionSize(COL_TEXT), DEFAULT_WIDTHS[COL_TEXT] - 60)
+            header.setSectionResizeMode(COL_TEXT, mode.Interactive)
+            header.resizeSection(COL_TEXT, width)
+            header.setSectionResizeMode(COL_PROGRESS, mode.Stretch)
+
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = self.column_menu()
+        menu.exec(self.header().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def restore_header_state(self, state: object, older: object = None) -> None:
+        """Restore the saved header (``state``); ``older``: a state saved before the 落实情况 column
+        existed — its widths are kept and the new column stays hidden."""
+        for value, legacy in ((state, False), (older, True)):
+            if isinstance(value, QByteArray) and not value.isEmpty() and self.header().restoreState(value):
+                if legacy:
+                    for col in HIDDEN_BY_DEFAULT:
+                        self.setColumnHidden(col, True)
+                break
+        self._fit_stretch()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.context_menu is not None:
+            self.context_menu.exec(event.globalPos())
+            event.accept()
+            return
+        super().contextMenuEvent(event)
 
     def task_model(self) -> TaskTreeModel:
         model = self.model()

@@ -42,7 +42,7 @@ def test_pragmas_on_every_connection(ledger: Ledger):
         for conn in (a, b):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL (power cuts)
     raw = sqlite3.connect(ledger.path)  # WAL is a property of the file, seen by any program
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     raw.close()

@@ -60,8 +60,10 @@ def make_window(qtbot, ledger, messages, tmp_path):
 
     from desktop.ui.main_window import MainWindow
 
-    def make(led: Ledger | None = None) -> MainWindow:
-        w = MainWindow(led or ledger, settings=tmp_path / "ui.ini", messages=messages)
+    def make(led: Ledger | None = None, today: dt.date | None = None) -> MainWindow:
+        """``today``: the window's fixed date (overdue marks, new 完成日期, the digest)."""
+        kwargs = {"today": (lambda: today)} if today is not None else {}
+        w = MainWindow(led or ledger, settings=tmp_path / "ui.ini", messages=messages, **kwargs)
         qtbot.addWidget(w)
         w.show()
         w.activateWindow()

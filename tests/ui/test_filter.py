@@ -101,3 +101,40 @@ def test_filter_5000_tasks_within_budget(qtbot, make_window, ledger):
     cleared = timed(TaskFilter())  # back to all 5,050 rows expanded
     assert w.model.visible_count() == 5050
     assert cleared <= 0.250, f"showing all 5,000 tasks again took {cleared * 1000:.0f} ms"
+
+
+def test_overdue_this_month_due_soon_and_no_unit_keep_ancestors():
+    rows = sample()
+    by = {r.id: r for r in rows}
+    by[1].lead_units = ["县财政局"]  # 优化营商环境 and everything below it has a unit in force
+    by[7].lead_units = ["县农业农村局"]
+    # 粮食生产 (8): no unit of its own nor above → 无责任单位
+    assert apply_filter(rows, TaskFilter(no_unit=True), TODAY) == ({6, 8}, {8})
+    by[8].deadline_kind, by[8].deadline_text, by[8].due_date = DeadlineKind.YEAR_ROUND, "全年", None
+    # 全年 falls due on Dec 31 of the notice year: overdue only after it
+    assert apply_filter(rows, TaskFilter(deadline=DeadlineFilter.OVERDUE), TODAY, 2024)[1] == {5}
+    assert apply_filter(rows, TaskFilter(deadline=DeadlineFilter.OVERDUE), TODAY, 2023)[1] == {5, 8}
+    # overdue / this month / due soon keep the tree context (ancestors), not the siblings
+    assert apply_filter(rows, TaskFilter(deadline=DeadlineFilter.OVERDUE), TODAY, 2024)[0] == {1, 5}
+    assert apply_filter(rows, TaskFilter(deadline=DeadlineFilter.THIS_MONTH), TODAY, 2024) == ({6, 7}, {7})
+    by[7].due_date = dt.date(2024, 7, 20)
+    assert apply_filter(rows, TaskFilter(deadline=DeadlineFilter.DUE_SOON), TODAY, 2024) == ({6, 7}, {7})
+    by[5].status = Status.PAUSED  # 暂缓: on hold, never overdue
+    assert apply_filter(rows, TaskFilter(deadline=DeadlineFilter.OVERDUE), TODAY, 2024) == (set(), set())
+    # a parent's status is its items' progress: status conditions ask the items
+    by[2].status = Status.DONE
+    assert 2 not in apply_filter(rows, TaskFilter(status=Status.DONE), TODAY)[1]
+    assert apply_filter(rows, TaskFilter(status=UNFINISHED), TODAY)[1] == {3, 5, 7, 8}
+
+
+def test_filter_bar_no_unit_entry(qtbot, make_window, ledger, notice_id):
+    t = {r.title: r.id for r in ledger.tasks(notice_id)}
+    ledger.set_units(t["粮食生产"], "lead", [])
+    w = make_window(today=dt.date(2024, 7, 15))
+    w.filter_bar.unit_combo.setCurrentText("（无责任单位）")
+    assert w.controller.filter.no_unit
+    shown = [r.title for r in w.model.rows() if w.model.index_for_id(r.id).isValid()]
+    assert shown == ["全面推进乡村振兴", "粮食生产"]
+    w.filter_bar.unit_combo.setCurrentIndex(0)
+    w.filter_bar.deadline_combo.setCurrentText(DeadlineFilter.OVERDUE.value)
+    assert w.model.matched_count() == 0  # the items under 压减审批时限 have no deadline of their own

@@ -69,11 +69,12 @@ def test_setdata_only_requests_edits(qapp, qtbot):
     model.edit_requested.connect(lambda *a: seen.append(a))
     assert model.setData(model.index_for_id(2, COL_TITLE), "压减审批时限")
     assert model.setData(model.index_for_id(2, COL_LEAD), "县财政局、县税务局，县财政局")
-    assert model.setData(model.index_for_id(2, COL_STATUS), "推进中")
-    assert not model.setData(model.index_for_id(2, COL_STATUS), "乱写")
+    assert model.setData(model.index_for_id(3, COL_STATUS), "推进中")
+    assert not model.setData(model.index_for_id(3, COL_STATUS), "乱写")
+    assert not model.setData(model.index_for_id(2, COL_STATUS), "推进中")  # a parent's progress is derived
     assert not model.setData(model.index_for_id(2, COL_TITLE), "压减审批")  # unchanged
     assert seen == [(2, "title", "压减审批时限"), (2, "lead_units", ["县财政局", "县税务局"]),
-                    (2, "status", Status.IN_PROGRESS)]
+                    (3, "status", Status.IN_PROGRESS)]
     assert model.index_for_id(2, COL_TITLE).data() == "压减审批"  # the model itself did not change
 
 

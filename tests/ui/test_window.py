@@ -187,10 +187,10 @@ def test_detail_panel_status_done_sets_done_date_and_commits_on_focus_out(qtbot,
     row = ledger.task(t["粮食生产"])
     assert row.status == Status.DONE and row.done_on == dt.date.today()
     assert w.actions.undo.text() == "撤销 修改状态、完成日期"
-    w.panel.progress_edit.setFocus()
-    w.panel.progress_edit.setPlainText("已完成播种")
+    w.panel.remark_edit.setFocus()
+    w.panel.remark_edit.setPlainText("已完成播种")
     w.view.setFocus()  # focus-out commits
-    assert ledger.task(t["粮食生产"]).progress_note == "已完成播种"
+    assert ledger.task(t["粮食生产"]).remark == "已完成播种"
     w.panel.lead_edit.setText("县农业农村局、县财政局")
     w.panel.commit_pending()
     assert ledger.task(t["粮食生产"]).lead_units == ["县农业农村局", "县财政局"]

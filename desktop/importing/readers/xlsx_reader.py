@@ -1,13 +1,16 @@
-"""Existing decomposition tables in .xlsx: every visible sheet becomes one Table block.
+"""Existing decomposition tables in .xlsx: every visible sheet (or the one chosen) becomes one Table block.
 
 Merged cells are carried down: the value of a merged range is copied into every row of the
-range (in its first column); the header row is found later by its labels (序号, 任务名称, 具体内容,
-牵头单位, 责任单位, 完成时限 …), wherever it sits.
+range (in its first column). The header row is found by its labels (序号, 任务名称, 具体内容,
+牵头单位, 责任单位, 完成时限 …) within the first ``HEADER_SEARCH_ROWS`` rows; the rows above it (the
+sheet's title, 填报单位 …) become paragraphs before the table. ``list_sheets`` names the sheets that
+look like task tables, for the import window to offer when there are several.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import warnings
 
 from ..errors import NoticeReadError
@@ -26,30 +29,99 @@ def _cell(v) -> str:
     return str(v).strip()
 
 
-def read_xlsx(data: bytes) -> SourceDocument:
+HEADER_SEARCH_ROWS = 60
+DAMAGED = "无法读取文件：该文件不是有效的 .xlsx（可能已损坏）。请在 WPS/Excel 中打开后另存为 .xlsx 再导入。"
+
+
+def _load(data: bytes, read_only: bool = False):
     import openpyxl
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=read_only)
         except Exception as exc:
-            raise NoticeReadError("无法读取文件：该文件不是有效的 .xlsx（可能已损坏）。请在 WPS/Excel 中打开后另存为 .xlsx 再导入。") from exc
+            raise NoticeReadError(DAMAGED) from exc
+
+
+def header_row(rows: list[list[str]]) -> int | None:
+    """Index of the header row among the first ``HEADER_SEARCH_ROWS`` rows, or None."""
+    from ..parse.columns import is_header
+
+    return next((i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if is_header(row)), None)
+
+
+def list_sheets(data: bytes) -> list[tuple[str, int]]:
+    """(name, task rows below the header) of each visible sheet that has a task-table header row."""
+    wb = _load(data, read_only=True)
+    out = []
+    try:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            rows = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            h = header_row(rows)
+            if h is not None:
+                out.append((ws.title, sum(1 for r in rows[h + 1:] if any(r))))
+    finally:
+        wb.close()
+    return out
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of the sheet's merged ranges. A read-only sheet does not parse
+    them, so they are read from its XML (openpyxl's own merge bookkeeping is quadratic: ~6 s at 5,000 rows)."""
+    from openpyxl.utils import column_index_from_string as col
+
+    with ws._get_source() as src:  # the sheet's XML part in the archive
+        xml = src.read()
+    out = []
+    for c1, r1, c2, r2 in _MERGE.findall(xml):
+        c2, r2 = c2 or c1, r2 or r1
+        out.append((int(r1), col(c1.decode()), int(r2), col(c2.decode())))
+    return out
+
+
+def read_xlsx(data: bytes, sheet: str | None = None) -> SourceDocument:
+    wb = _load(data, read_only=True)
+    try:
+        return _read(wb, sheet)
+    finally:
+        wb.close()
+
+
+def _read(wb, sheet: str | None) -> SourceDocument:
+    if sheet is not None and sheet not in wb.sheetnames:
+        raise NoticeReadError(f"无法读取文件：工作簿中没有名为“{sheet}”的工作表（有：{'、'.join(wb.sheetnames)}）。"
+                              "请检查工作表名称后重新导入。")
     blocks: list = []
     for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
+        wanted = ws.title == sheet if sheet is not None else ws.sheet_state == "visible"
+        if not wanted:
             continue
+        ws.reset_dimensions()  # a wrong <dimension> written by some programs must not cut rows off
         rows = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        for rng in ws.merged_cells.ranges:
-            top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else ""
-            for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
+        for min_row, min_col, max_row, max_col in _merged_ranges(ws):
+            if min_row - 1 >= len(rows):
+                continue
+            first = rows[min_row - 1]
+            top = first[min_col - 1] if min_col - 1 < len(first) else ""
+            for r in range(min_row, min(max_row, len(rows)) + 1):
                 row = rows[r - 1]
-                while len(row) < rng.max_col:
+                while len(row) < max_col:
                     row.append("")
-                row[rng.min_col - 1] = top
-                for c in range(rng.min_col + 1, rng.max_col + 1):
+                row[min_col - 1] = top
+                for c in range(min_col + 1, max_col + 1):
                     row[c - 1] = ""
         rows = [r for r in rows if any(r)]
+        h = header_row(rows)
+        if h:  # title lines above the header: paragraphs (lift_title_rows only looks at 12 rows)
+            for row in rows[:h]:
+                blocks.append("  ".join(dict.fromkeys(c.strip() for c in row if c.strip())))
+            rows = rows[h:]
         if rows:
             blocks.append(Table(rows))
     if not blocks:

@@ -1,0 +1,535 @@
+"""Backups of the ledger file: the automatic daily copy, a backup to a chosen file, and restore.
+
+Stdlib ``sqlite3`` only, so the daily backup can run in a background thread of the window without
+touching SQLAlchemy (restore imports the migrations when the file it restores is from an older
+NoticeDesk). Every copy is made with SQLite's online backup API (consistent even while the window
+writes in WAL mode), written to a hidden ``.partial`` file in the target folder, flushed to disk and
+renamed into place, so a copy interrupted by a crash or power cut never looks like a backup.
+
+Names in ``<data>/backups/``:
+
+- ``noticedesk-YYYYmmdd-HHMMSS.sqlite``: automatic, at most one a day, the newest ``KEEP_AUTOMATIC``
+  kept (older ones are deleted by ``prune``);
+- ``noticedesk-before-v{N}-….sqlite``: made by a migration (``migrations.py``), never deleted here;
+- ``noticedesk-before-restore-….sqlite``: the ledger as it was before a restore, never deleted here.
+
+A backup holds the database only; evidence files (``<data>/evidence``) stay in the data folder,
+stored by content, and a restore does not remove any.
+
+Restore: the file is copied into the data folder, checked (a NoticeDesk ledger, not newer than this
+program, ``quick_check`` ok), migrated if older, and only then is the ledger replaced: the current
+ledger is first copied to ``backups/noticedesk-before-restore-….sqlite``, then the checked copy is
+written INTO the live database with the backup API (one transaction; windows and connections that
+have the file open see the restored content, the file keeps its identity). A live file too damaged
+for that is moved aside and replaced by the copy instead.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from desktop.storage.errors import LedgerError
+from desktop.storage.paths import BACKUP_DIR_NAME, DB_FILE_NAME
+from desktop.storage.quickread import CURRENT_VERSION, VERSION_KEY
+
+_log = logging.getLogger(__name__)
+
+KEEP_AUTOMATIC = 30
+AUTO_PREFIX = "noticedesk-"
+AUTO_NAME = re.compile(r"^noticedesk-(\d{8})-(\d{6})(?:~\d+)?\.sqlite$")
+_ANY_STAMP = re.compile(r"(\d{8})-(\d{6})")
+BUSY_TIMEOUT_S = 5.0
+
+
+# --- what a backup holds -------------------------------------------------------------------------
+@dataclass
+class BackupSummary:
+    """What a ledger file holds: shown before a restore, and in the backup list."""
+
+    path: Path
+    schema_version: int
+    notices: list[tuple[int, str, int]] = field(default_factory=list)  # (id, title, task count)
+    size: int = 0
+    taken_at: dt.datetime | None = None  # from an automatic backup's name, else the file's time
+    last_change: dt.datetime | None = None  # the newest change-log entry
+
+    @property
+    def task_count(self) -> int:
+        return sum(n for _i, _t, n in self.notices)
+
+    def describe(self, limit: int = 50) -> str:
+        """Several lines of Chinese for the clerk (confirm box, command line)."""
+        lines = [f"备份文件：{self.path}",
+                 f"备份时间：{_when(self.taken_at)}；大小 {_size(self.size)}；台账版本 {self.schema_version}"
+                 + ("" if self.schema_version >= CURRENT_VERSION else f"（较旧，恢复时将升级到版本 {CURRENT_VERSION}）"),
+                 f"最后一次修改：{_when(self.last_change)}",
+                 f"共 {len(self.notices)} 份通知，{self.task_count} 项任务："]
+        for nid, title, count in self.notices[:limit]:
+            lines.append(f"  {nid}  {title}（{count} 项）")
+        if len(self.notices) > limit:
+            lines.append(f"  ……另有 {len(self.notices) - limit} 份通知")
+        return "\n".join(lines)
+
+
+@dataclass
+class BackupEntry:
+    """One file in ``backups/`` as the backup dialog lists it."""
+
+    path: Path
+    kind: str  # "auto", "migration", "restore", "other"
+    taken_at: dt.datetime
+    size: int
+
+    @property
+    def kind_text(self) -> str:
+        return {"auto": "自动备份", "migration": "升级前备份", "restore": "恢复前备份"}.get(self.kind, "其他")
+
+
+@dataclass
+class RestoreResult:
+    summary: BackupSummary  # what the ledger now holds (after any migration)
+    from_version: int
+    ledger_path: Path
+    kept: Path | None  # the replaced ledger, or None when there was none
+
+    def describe(self) -> str:
+        migrated = (f"（已从版本 {self.from_version} 升级到版本 {CURRENT_VERSION}）"
+                    if self.from_version < CURRENT_VERSION else "")
+        kept = f"原台账已保存为：{self.kept}" if self.kept else "原来没有台账文件，无需保存。"
+        return (f"已恢复 {len(self.summary.notices)} 份通知、{self.summary.task_count} 项任务到 {self.ledger_path}"
+                f"{migrated}。\n{kept}")
+
+
+def _when(t: dt.datetime | None) -> str:
+    return t.strftime("%Y-%m-%d %H:%M") if t else "未知"
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
+def _stamp(now: dt.datetime | None = None) -> str:
+    return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def _stamp_of(name: str) -> dt.datetime | None:
+    m = _ANY_STAMP.search(name)
+    if not m:
+        return None
+    try:
+        return dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+
+
+def _uri(path: Path, mode: str) -> str:
+    return f"file:{quote(str(path.resolve()))}?mode={mode}"
+
+
+def _not_a_ledger(path: Path) -> LedgerError:
+    return LedgerError(f"“{path.name}”不是 NoticeDesk 台账文件（或已损坏），未做任何修改。请选择 NoticeDesk 的备份文件（.sqlite）。")
+
+
+def too_new(found: int) -> LedgerError:
+    return LedgerError(f"备份文件由更新版本的 NoticeDesk 创建（台账版本 {found}），当前程序只支持到版本 {CURRENT_VERSION}。"
+                       "请升级程序后再恢复，未做任何修改。")
+
+
+def _read_summary(con: sqlite3.Connection, path: Path, verify: bool = True) -> BackupSummary:
+    """Check that ``con`` is a NoticeDesk ledger this program can use and read what it holds
+    (``verify``: also run SQLite's ``quick_check``)."""
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "schema_meta" not in tables or "notice" not in tables or "task" not in tables:
+            raise _not_a_ledger(path)
+        row = con.execute("SELECT value FROM schema_meta WHERE name = ?", (VERSION_KEY,)).fetchone()
+        try:
+            version = int(row[0]) if row else -1
+        except (TypeError, ValueError):
+            version = -1
+        if version < 1:
+            raise _not_a_ledger(path)
+        if version > CURRENT_VERSION:
+            raise too_new(version)
+        if verify and con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise LedgerError(f"备份文件“{path.name}”已损坏（完整性检查未通过），不能用来恢复。请换一个备份文件。")
+        notices = [(int(i), str(t), int(n)) for i, t, n in con.execute(
+            "SELECT notice.id, notice.title, (SELECT count(*) FROM task WHERE task.notice_id = notice.id) "
+            "FROM notice ORDER BY notice.year DESC, notice.date DESC, notice.id DESC")]
+        last = None
+        if "change_log" in tables:
+            value = con.execute("SELECT max(changed_at) FROM change_log").fetchone()[0]
+            try:
+                last = dt.datetime.fromisoformat(str(value)) if value else None
+            except ValueError:
+                last = None
+    except sqlite3.DatabaseError as e:
+        raise _not_a_ledger(path) from e
+    st = path.stat()
+    taken = _stamp_of(path.name) if AUTO_NAME.match(path.name) else None
+    return BackupSummary(path=path, schema_version=version, notices=notices, size=st.st_size,
+                         taken_at=taken or dt.datetime.fromtimestamp(st.st_mtime), last_change=last)
+
+
+def inspect_backup(path: Path, verify: bool = True) -> BackupSummary:
+    """What the file holds, read without changing it; LedgerError if it is not a NoticeDesk ledger,
+    is damaged (``verify``: SQLite's quick_check, skipped for quick listings), or comes from a newer
+    NoticeDesk."""
+    path = Path(path)
+    if not path.is_file():
+        raise LedgerError(f"找不到备份文件：{path}。请检查路径是否正确。")
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if head != b"SQLite format 3\x00":
+        raise _not_a_ledger(path)
+    try:
+        con = sqlite3.connect(_uri(path, "ro"), uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as e:
+        raise _not_a_ledger(path) from e
+    try:
+        return _read_summary(con, path, verify)
+    except sqlite3.OperationalError as e:  # a WAL file that cannot be read read-only, a locked file
+        raise LedgerError(f"无法读取备份文件“{path.name}”：{e}。请把它复制到本机文件夹后再试。", detail=str(e)) from e
+    finally:
+        con.close()
+
+
+# --- copies --------------------------------------------------------------------------------------
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _free_name(dest: Path) -> Path:
+    n = 1
+    while dest.exists():  # two backups within one second must not overwrite each other
+        n += 1
+        dest = dest.with_name(f"{dest.stem.rsplit('~', 1)[0]}~{n}{dest.suffix}")
+    return dest
+
+
+def _partial(dest: Path) -> Path:
+    return dest.with_name(f".{dest.name}.partial")
+
+
+def copy_database(src: Path, dest: Path, *, overwrite: bool = False) -> Path:
+    """A consistent copy of the SQLite file ``src`` at ``dest`` (a plain rollback-journal file
+    without -wal/-shm); returns the path written (``dest``, or ``dest~2`` … when it exists and
+    ``overwrite`` is False). Raises sqlite3.Error for a file SQLite cannot read, OSError when the
+    copy cannot be written; ``dest`` is then untouched."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not overwrite:
+        dest = _free_name(dest)
+    tmp = _partial(dest)
+    tmp.unlink(missing_ok=True)
+    try:
+        _backup_pages(sqlite3.connect(str(src), timeout=BUSY_TIMEOUT_S, isolation_level=None), tmp)
+    except sqlite3.OperationalError:
+        # A ledger in a read-only folder (WAL needs to create -shm there): with nothing in a -wal
+        # beside it, the main file is the whole database and can be read as immutable.
+        wal = Path(f"{src}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            tmp.unlink(missing_ok=True)
+            raise
+        _backup_pages(sqlite3.connect(_uri(src, "ro") + "&immutable=1", uri=True, isolation_level=None), tmp)
+    try:
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(dest.parent)
+    return dest
+
+
+def _backup_pages(source: sqlite3.Connection, tmp: Path) -> None:
+    try:
+        source.execute("PRAGMA query_only = ON")  # never writes; may still tidy -wal/-shm on close
+        target = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            source.backup(target)  # all pages in one step: one consistent snapshot
+            target.execute("PRAGMA journal_mode=DELETE").fetchall()
+        finally:
+            target.close()
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        source.close()
+
+
+def backup_to(data_dir: Path, out: Path) -> tuple[Path, BackupSummary]:
+    """Back the ledger of ``data_dir`` up to ``out`` (a file, replaced if it exists, or a folder:
+    a dated file in it). Returns (file written, what it holds). LedgerError for the clerk."""
+    live = Path(data_dir) / DB_FILE_NAME
+    if not live.is_file() or live.stat().st_size == 0:
+        raise LedgerError(f"数据文件夹 {data_dir} 中还没有台账文件，无需备份。")
+    out = Path(out)
+    if out.is_dir():
+        out = _free_name(out / f"{AUTO_PREFIX}{_stamp()}.sqlite")
+    if out.resolve() == live.resolve():
+        raise LedgerError("不能把台账备份到它自己。请选择另一个文件名或文件夹。")
+    if not out.parent.is_dir():
+        raise LedgerError(f"保存位置不存在：{out.parent}。请先建立该文件夹或换一个位置。")
+    try:
+        written = copy_database(live, out, overwrite=True)
+    except sqlite3.Error as e:
+        from desktop.storage.engine import translate_error
+
+        raise (translate_error(e) or LedgerError(str(e))) from e
+    except OSError as e:
+        raise LedgerError(f"无法写入备份文件 {out}：{e.strerror or e}。请检查磁盘空间和写入权限，"
+                          "或换一个位置；台账未受影响。", detail=str(e)) from e
+    return written, inspect_backup(written)
+
+
+# --- automatic backups ---------------------------------------------------------------------------
+def backups_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / BACKUP_DIR_NAME
+
+
+def automatic_backups(folder: Path) -> list[Path]:
+    """The automatic backups in ``folder``, oldest first."""
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if AUTO_NAME.match(p.name)),
+                  key=lambda p: (AUTO_NAME.match(p.name).groups(), p.name))
+
+
+def prune(folder: Path, keep: int = KEEP_AUTOMATIC) -> list[Path]:
+    """Delete automatic backups beyond the newest ``keep`` (and stale ``.partial`` files); returns
+    what was deleted. Migration and before-restore backups, and any other file, are never touched."""
+    removed = []
+    autos = automatic_backups(folder)
+    for p in autos[: max(0, len(autos) - keep)]:
+        try:
+            p.unlink()
+            removed.append(p)
+        except OSError:
+            _log.warning("could not delete old backup %s", p, exc_info=True)
+    for p in folder.glob(".noticedesk-*.partial") if folder.is_dir() else ():
+        try:
+            if dt.datetime.now().timestamp() - p.stat().st_mtime > 3600:  # left by a crash
+                p.unlink()
+        except OSError:
+            pass
+    return removed
+
+
+def daily_backup(data_dir: Path, now: dt.datetime | None = None, keep: int = KEEP_AUTOMATIC) -> Path | None:
+    """Make today's automatic backup if there is none yet; returns it (None: not needed). Raises
+    like ``copy_database``; ``start_daily_backup`` runs it in the background and logs failures."""
+    now = now or dt.datetime.now()
+    live = Path(data_dir) / DB_FILE_NAME
+    if not live.is_file() or live.stat().st_size == 0:
+        return None
+    folder = backups_dir(data_dir)
+    today = now.strftime("%Y%m%d")
+    if any(AUTO_NAME.match(p.name).group(1) == today for p in automatic_backups(folder)):
+        return None
+    written = copy_database(live, folder / f"{AUTO_PREFIX}{_stamp(now)}.sqlite")
+    prune(folder, keep)
+    return written
+
+
+def start_daily_backup(data_dir: Path) -> threading.Thread:
+    """Run ``daily_backup`` in a daemon thread (the window calls this once it is shown)."""
+
+    def run() -> None:
+        try:
+            made = daily_backup(data_dir)
+            if made is not None:
+                _log.info("automatic backup written: %s", made)
+        except Exception:  # a failed backup must never disturb the clerk's work; it is logged
+            _log.warning("automatic backup failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="ledger-daily-backup", daemon=True)
+    thread.start()
+    return thread
+
+
+def list_backups(data_dir: Path) -> list[BackupEntry]:
+    """Every backup file in ``backups/``, newest first."""
+    folder = backups_dir(data_dir)
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in folder.iterdir():
+        if not p.is_file() or p.name.startswith(".") or p.suffix != ".sqlite":
+            continue
+        if AUTO_NAME.match(p.name):
+            kind = "auto"
+        elif p.name.startswith("noticedesk-before-restore-"):
+            kind = "restore"
+        elif p.name.startswith("noticedesk-before-v"):
+            kind = "migration"
+        else:
+            kind = "other"
+        st = p.stat()
+        out.append(BackupEntry(p, kind, _stamp_of(p.name) or dt.datetime.fromtimestamp(st.st_mtime), st.st_size))
+    return sorted(out, key=lambda e: (e.taken_at, e.path.name), reverse=True)
+
+
+# --- restore -------------------------------------------------------------------------------------
+def _prepare(src: Path, data_dir: Path) -> tuple[Path, int]:
+    """A checked, migrated copy of ``src`` in the data folder: (its path, the version it had)."""
+    summary = inspect_backup(src)  # refuses foreign, damaged and newer files before copying anything
+    tmp = Path(data_dir) / f".restore-{_stamp()}-{os.getpid()}.sqlite"
+    for p in (tmp, _partial(tmp)):
+        p.unlink(missing_ok=True)
+    try:
+        copy_database(src, tmp, overwrite=True)
+        if summary.schema_version < CURRENT_VERSION:
+            from desktop.storage import migrations
+            from desktop.storage.engine import make_engine, sqlite_url
+
+            engine = make_engine(sqlite_url(tmp))
+            try:
+                migrations.upgrade(engine, None)  # the source file itself stays as it was
+            finally:
+                engine.dispose()
+            con = sqlite3.connect(str(tmp), isolation_level=None)
+            try:
+                con.execute("PRAGMA journal_mode=DELETE").fetchall()
+            finally:
+                con.close()
+        con = sqlite3.connect(_uri(tmp, "ro"), uri=True)
+        try:
+            _read_summary(con, tmp)  # the migrated copy passes the same checks
+        finally:
+            con.close()
+    except BaseException:
+        _remove_db(tmp)
+        raise
+    return tmp, summary.schema_version
+
+
+def _remove_db(path: Path) -> None:
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            p.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _keep_current(live: Path, folder: Path) -> Path:
+    """Copy the ledger about to be replaced into ``backups/`` (consistently if SQLite can read it,
+    else byte for byte with its -wal)."""
+    dest = _free_name(folder / f"noticedesk-before-restore-{_stamp()}.sqlite")
+    try:
+        return copy_database(live, dest)
+    except sqlite3.DatabaseError:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(live, dest)
+        wal = Path(f"{live}-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(f"{dest}-wal"))
+        return dest
+
+
+def _page_size(con: sqlite3.Connection) -> int:
+    return int(con.execute("PRAGMA page_size").fetchone()[0])
+
+
+def _write_into(tmp: Path, live: Path) -> bool:
+    """Replace the content of the live database by ``tmp`` in one transaction (backup API); False
+    when the live file is too damaged to be written that way."""
+    try:
+        dest = sqlite3.connect(str(live), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.DatabaseError:
+        return False
+    try:
+        try:
+            wanted = _page_size(dest)
+            dest.execute("PRAGMA schema_version").fetchone()  # reads page 1: fails on a non-database
+        except sqlite3.DatabaseError as e:
+            if isinstance(e, sqlite3.OperationalError) and "locked" in str(e).lower():
+                raise
+            return False
+        src = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            if _page_size(src) != wanted:  # a WAL destination needs equal page sizes
+                src.execute(f"PRAGMA page_size = {wanted}")
+                src.execute("VACUUM")
+            src.backup(dest)
+        finally:
+            src.close()
+        if dest.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise LedgerError("恢复后的台账未通过完整性检查。原台账已保存在 backups 文件夹中，请从那里再次恢复。")
+        return True
+    finally:
+        dest.close()
+
+
+def restore(data_dir: Path, src: Path, *, check_lock: bool = True) -> RestoreResult:
+    """Replace the ledger of ``data_dir`` by the backup ``src`` (see the module docstring).
+
+    ``check_lock``: refuse while a NoticeDesk window of another process has the ledger open (the
+    window that restores passes False: it holds the lock itself and reloads afterwards).
+    LedgerError (Chinese) for everything the clerk can act on; the ledger is then as it was.
+    """
+    data_dir, src = Path(data_dir), Path(src)
+    live = data_dir / DB_FILE_NAME
+    if src.resolve() == live.resolve():
+        raise LedgerError("这就是当前的台账文件，不能用它自己来恢复。请选择 backups 文件夹中的备份或其他备份文件。")
+    if check_lock:
+        from desktop.storage.lock import holder
+
+        other = holder(data_dir)
+        if other is not None:
+            raise LedgerError(f"台账正在另一个窗口中打开（{other.describe()}）。请先关闭程序再恢复，未做任何修改。")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        tmp, found = _prepare(src, data_dir)
+    except sqlite3.Error as e:
+        raise _not_a_ledger(src) from e
+    except OSError as e:
+        raise LedgerError(f"无法准备恢复：{e.strerror or e}。请检查磁盘空间和数据文件夹的写入权限；台账未做修改。",
+                          detail=str(e)) from e
+    try:
+        kept = None
+        if live.exists() and live.stat().st_size > 0:
+            try:
+                kept = _keep_current(live, backups_dir(data_dir))
+            except (OSError, sqlite3.Error) as e:
+                raise LedgerError(f"无法保存当前台账的副本（{e}），因此没有恢复。请检查磁盘空间后重试。",
+                                  detail=str(e)) from e
+        try:
+            replaced = live.exists() and _write_into(tmp, live)
+        except sqlite3.OperationalError as e:
+            from desktop.storage.engine import translate_error
+
+            raise (translate_error(e) or LedgerError(str(e))) from e
+        if not replaced:  # no ledger yet, or one SQLite cannot write into: swap the files
+            for side in ("-wal", "-shm", "-journal"):
+                Path(f"{live}{side}").unlink(missing_ok=True)
+            os.replace(tmp, live)
+            _fsync_dir(data_dir)
+        con = sqlite3.connect(str(live), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:  # read-write but query-only: closing it tidies -wal/-shm away, as the app's reader does
+            con.execute("PRAGMA query_only = ON")
+            summary = _read_summary(con, live)
+        finally:
+            con.close()
+    finally:
+        _remove_db(tmp)
+    return RestoreResult(summary=summary, from_version=found, ledger_path=live, kept=kept)
