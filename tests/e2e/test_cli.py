@@ -94,3 +94,14 @@ def test_bad_file_changes_nothing(data_dir, imported, tmp_path, capsys):
         assert code == 2 and has_chinese(err) and "Traceback" not in err
     assert run(capsys, "notices", "--json")[1] == before
     assert ledger_file.exists()
+
+
+@pytest.mark.parametrize("argv, expected", [
+    ([], False), (["--quit-when-ready"], False), (["--data-dir", "/tmp/x", "--no-err-windows"], False),
+    (["--data-dir", "parse"], False), (["parse", "x.docx"], True), (["--help"], True),
+    (["--db-url", "sqlite://", "notices"], True),
+])
+def test_window_start_skips_command_parsers(argv, expected):
+    from desktop.cli import names_a_command
+
+    assert names_a_command(argv) is expected
