@@ -103,7 +103,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self._connect()
         self._default_size()
-        self.resizeDocks([self.notice_dock, self.detail_dock], [210, 290], Qt.Orientation.Horizontal)
+        # The notice titles are long; keep the list readable even when the detail panel asks for room.
+        self.notice_list.setMinimumWidth(190)
+        self.resizeDocks([self.notice_dock, self.detail_dock], [230, 300], Qt.Orientation.Horizontal)
         self._restore_settings()
         self.setAcceptDrops(True)
         if self.notice_list.current_id() is None:
