@@ -15,8 +15,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m desktop
 
+# The storage tests run on SQLite AND on PostgreSQL (tests/storage/conftest.py): without
+# NOTICEDESK_TEST_PG_URL this starts the throw-away loopback server of .ci/start-postgres.sh.
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	@url="$${NOTICEDESK_TEST_PG_URL:-}"; \
+	if [ -z "$$url" ]; then \
+	    url=$$(.ci/start-postgres.sh) || { \
+	        echo "make test: could not start the PostgreSQL test server (.ci/start-postgres.sh): the storage" >&2; \
+	        echo "tests run on SQLite and on PostgreSQL. Install the server (sudo apt-get install postgresql, then" >&2; \
+	        echo "make test again), or point at one: NOTICEDESK_TEST_PG_URL=postgresql+psycopg://user@host:port/db make test." >&2; \
+	        echo "SQLite half only: QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m 'not postgresql'" >&2; \
+	        exit 1; }; \
+	fi; \
+	echo "PostgreSQL for the storage tests: $$url"; \
+	NOTICEDESK_TEST_PG_URL="$$url" QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 	$(PY) -m ruff check desktop tests bench
 
 lint: $(STAMP)

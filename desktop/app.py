@@ -56,21 +56,41 @@ def run_gui(data_dir: Path, db_url: str | None = None, quit_when_ready: bool = F
     from desktop.storage.ledger import Ledger, LedgerError
     from desktop.ui.main_window import MainWindow
 
+    from_settings = False
+    if db_url is None:  # 工具 → 台账位置: an office server chosen in the app, used from the next start
+        from desktop.ui.server_settings_dialog import saved_db_url
+
+        db_url = saved_db_url()
+        from_settings = db_url is not None
+    ledger = None
+    if db_url is not None:
+        try:
+            ledger = Ledger(data_dir=data_dir, db_url=db_url)
+        except LedgerError as exc:
+            if not from_settings:
+                notify(str(exc))
+                return 2
+            # A server chosen in the settings is unreachable: open this PC's ledger rather than
+            # leave the clerk with a program that cannot start.
+            notify(f"{exc}\n\n本次改为打开本机台账。可在“工具 → 台账位置”中检查服务器设置。")
+            db_url = None
     instance_lock = None
-    try:
-        if db_url is None:  # one window per data folder (storage/lock.py); a stale lock is taken over
+    if ledger is None:
+        try:  # one window per data folder (storage/lock.py); a stale lock is taken over
             from desktop.storage.lock import acquire
 
             instance_lock = acquire(data_dir)
-        ledger = Ledger(data_dir=data_dir, db_url=db_url)
-    except LedgerError as exc:
-        if instance_lock is not None:
-            instance_lock.release()
-        notify(str(exc))
-        return 2
+            ledger = Ledger(data_dir=data_dir)
+        except LedgerError as exc:
+            if instance_lock is not None:
+                instance_lock.release()
+            notify(str(exc))
+            return 2
 
     window = MainWindow(ledger)
     window.show()
+    if db_url is not None and not quit_when_ready:
+        window.watch_server()  # other clerks' saves appear within ~10 s while idle
     _timing("window_shown")
     log.info("main window shown in %.0f ms", (time.perf_counter() - started) * 1000)
     # What is due (one digest window, the status-bar count): a moment after the window has painted,

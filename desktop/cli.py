@@ -111,6 +111,10 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     sp = cmd("restore", "用备份文件替换台账（原台账先保存到 backups 文件夹）", cmd_restore)
     sp.add_argument("file")
     sp.add_argument("--dry-run", action="store_true", help="只显示备份中有什么，不做替换")
+    sp.add_argument("--replace", action="store_true", help="与 --db-url 同用：替换数据库服务器上已有的台账")
+    from desktop.cli_server import add_commands as add_server_commands
+
+    add_server_commands(cmd)  # migrate (creates or upgrades a server's schema)
     from desktop.cli_exchange import add_commands
 
     add_commands(cmd)  # returns, feedback, carry-forward, compare (the Excel exchange)
@@ -404,17 +408,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _file_ledger_only(args: argparse.Namespace, what: str) -> Path:
-    if args.db_url:
-        raise UserError(f"使用数据库服务器（--db-url）时不能用本程序{what}，请使用数据库服务器自己的备份工具。")
-    return data_dir_of(args)
-
-
 def cmd_backup(args: argparse.Namespace) -> int:
     """A consistent copy of the ledger file (storage/backup.py); evidence files are not included."""
     from desktop.storage.backup import backup_to
 
-    data_dir = _file_ledger_only(args, "备份")
+    if args.db_url:  # a server ledger → one SQLite file (storage/transfer.py)
+        from desktop.cli_server import backup as backup_server
+
+        return backup_server(args)
+    data_dir = data_dir_of(args)
     written, summary = backup_to(data_dir, Path(args.out))
     print(f"已备份：{written}（{len(summary.notices)} 份通知，{summary.task_count} 项任务，"
           f"{summary.size // 1024} KB，台账版本 {summary.schema_version}）")
@@ -425,7 +427,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """Show what the backup holds, then replace the ledger by it, keeping the old one in backups/."""
     from desktop.storage.backup import inspect_backup, restore
 
-    data_dir = _file_ledger_only(args, "恢复")
+    if args.db_url:  # a SQLite backup → the server (storage/transfer.py); evidence files from the data folder
+        from desktop.cli_server import restore as restore_server
+
+        return restore_server(args, data_dir_of(args))
+    data_dir = data_dir_of(args)
     path = Path(args.file)
     if not path.is_file():
         raise UserError(f"找不到备份文件：{path}。请检查路径是否正确。")

@@ -76,8 +76,8 @@ class ExchangeSqlLedger(TrackedSqlLedger):
                 if text:
                     conn.execute(insert(_ENTRY).values(task_id=tid, entry_date=day, text=text, who=who or "",
                                                        created_at=_now()))
-                    _refresh_latest(s, tid)
-                    _log(s, notice_id, tid, ("progress:add", None, f"{day.isoformat()} {text}"))
+                    version = _refresh_latest(s, tid)
+                    _log(s, notice_id, tid, ("progress:add", None, f"{day.isoformat()} {text}"), version=version)
                 _log(s, notice_id, tid, ("returns", None, what))
         return old
 

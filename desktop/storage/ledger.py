@@ -36,6 +36,15 @@ a revised deadline logs due_date, original_due_date, revision_reason and revised
 or disk raise ``LedgerError`` (Chinese message, show it); ``NotFoundError`` (a LedgerError) when a row
 was deleted elsewhere. Wrong field names raise TypeError, impossible tree moves ValueError: bugs.
 
+Several clients on one database server (``db_url``): every task and notice row has a ``version``
+(``TaskRow.version``, ``NoticeInfo.version``), +1 on every change of its content. ``set_fields``,
+``set_units``, ``set_fields_many`` and ``update_notice`` take the version the caller last saw
+(``expected_version``); when another client saved the row since, they raise ``ConflictError`` (a
+LedgerError: field → (yours, theirs), the fields the other side changed, ``can_merge``) and write
+nothing. ``changed_since(token)`` tells a window cheaply which notices other clients (or windows)
+changed, for a refresh on a timer. A server's schema is created and upgraded only by
+``python -m desktop migrate`` (``migrations.migrate``); opening an older one raises LedgerError.
+
 This module is import-light on purpose: the SQLAlchemy implementation (``service.py``, ~0.6 s to
 import) is loaded when it is first needed, not when the UI imports these names. Opening an existing,
 up-to-date SQLite file does not need it: ``notices()``, ``tasks()`` and ``units()`` (all the main
@@ -62,7 +71,7 @@ from desktop.domain import (
     UnitInfo,
     UnitRole,
 )
-from desktop.storage.errors import LedgerError, NotFoundError
+from desktop.storage.errors import ConflictError, LedgerError, NotFoundError
 from desktop.storage.paths import DB_FILE_NAME, default_data_dir
 from desktop.storage.quickread import CURRENT_VERSION, QuickReader
 
@@ -71,7 +80,7 @@ if TYPE_CHECKING:
     from desktop.tracking.digest import Digest
     from desktop.tracking.stats import UnitStats
 
-__all__ = ["Ledger", "LedgerError", "NotFoundError", "TaskSnapshot"]
+__all__ = ["ConflictError", "Ledger", "LedgerError", "NotFoundError", "TaskSnapshot"]
 
 _log = logging.getLogger(__name__)
 
@@ -176,6 +185,11 @@ class Ledger:
         return self._data_dir
 
     @property
+    def on_server(self) -> bool:
+        """True when the ledger is on a database server (``db_url``), not a SQLite file."""
+        return self._db_url is not None
+
+    @property
     def schema_version(self) -> int:
         if self._sql is not None:
             return self._sql.schema_version
@@ -231,9 +245,10 @@ class Ledger:
         """
         return self._impl.create_notice_with_tasks(meta, tasks)
 
-    def update_notice(self, notice_id: int, **fields: Any) -> dict[str, Any]:
-        """Set notice fields; returns the old values (for undo)."""
-        return self._impl.update_notice(notice_id, **fields)
+    def update_notice(self, notice_id: int, expected_version: int | None = None, **fields: Any) -> dict[str, Any]:
+        """Set notice fields; returns the old values (for undo). ``expected_version``: the
+        ``NoticeInfo.version`` the caller saw; ConflictError (nothing written) if it is stale."""
+        return self._impl.update_notice(notice_id, expected_version, **fields)
 
     def delete_notice(self, notice_id: int) -> None:
         """Delete a notice with all its tasks (not undoable; ask the clerk first)."""
@@ -263,7 +278,7 @@ class Ledger:
         """Undo of delete_task: re-insert the rows with their ids, parents and positions."""
         self._impl.restore_tasks(snapshot)
 
-    def set_fields(self, task_id: int, **fields: Any) -> dict[str, Any]:
+    def set_fields(self, task_id: int, expected_version: int | None = None, **fields: Any) -> dict[str, Any]:
         """Set task fields (domain.TASK_FIELDS, source_start, source_end, and the revision fields
         original_due_date / revision_reason / revised_at that undo of a revision sets); returns the
         old values of all the fields given. Logged in the change log (one row per field that changed).
@@ -272,13 +287,20 @@ class Ledger:
         已完成 keeps the done date given, else the stored one, else today; any other status clears
         it (a done date given for a task that is not done is dropped). When the rule changes done_on,
         the returned old values include it, so ``set_fields(id, **old)`` still undoes the edit.
-        ``progress_note`` written here shows until the progress log next changes (prefer add_progress)."""
-        return self._impl.set_fields(task_id, **fields)
+        ``progress_note`` written here shows until the progress log next changes (prefer add_progress).
 
-    def set_units(self, task_id: int, role: UnitRole, names: list[str]) -> list[str]:
+        ``expected_version``: the ``TaskRow.version`` the caller last saw. When given and another client
+        (or window) changed the row since, ConflictError is raised and nothing is written; its
+        ``can_merge`` says whether the two edits touched different fields, and then
+        ``set_fields(task_id, expected_version=err.current_version, **err.yours)`` merges them. None:
+        no check (undo of one's own edit, the command line)."""
+        return self._impl.set_fields(task_id, expected_version, **fields)
+
+    def set_units(self, task_id: int, role: UnitRole, names: list[str],
+                  expected_version: int | None = None) -> list[str]:
         """Replace the task's units of a role by ``names`` (new names enter the unit directory);
-        returns the old names."""
-        return self._impl.set_units(task_id, role, names)
+        returns the old names. ``expected_version`` as in set_fields."""
+        return self._impl.set_units(task_id, role, names, expected_version)
 
     def move_task(self, task_id: int, parent_id: int | None, index: int) -> tuple[int | None, int]:
         """Move a task (with its subtree) to child ``index`` of ``parent_id``; returns the old
@@ -371,9 +393,11 @@ class Ledger:
         {task_id: old values} for ``set_fields_many``."""
         return self._impl.set_status_many(task_ids, status, done_on)
 
-    def set_fields_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
-        """``set_fields`` on many tasks in one transaction ({task_id: fields}); returns {task_id: old}."""
-        return self._impl.set_fields_many(changes)
+    def set_fields_many(self, changes: dict[int, dict[str, Any]],
+                        expected_versions: dict[int, int] | None = None) -> dict[int, dict[str, Any]]:
+        """``set_fields`` on many tasks in one transaction ({task_id: fields}); returns {task_id: old}.
+        ``expected_versions`` {task_id: version}: a stale one raises ConflictError, nothing written."""
+        return self._impl.set_fields_many(changes, expected_versions)
 
     def set_units_many(self, task_ids: list[int], role: UnitRole, names: list[str]) -> dict[int, list[str]]:
         """Give many tasks the same units of one role in one transaction; returns {task_id: old names}
@@ -419,10 +443,11 @@ class Ledger:
         self._impl.restore_progress(snapshot)
 
     def attach_evidence(self, task_id: int, path: Path, name: str | None = None) -> int:
-        """Copy a file into the data folder as evidence of a task (never required to mark it done);
-        returns the evidence id. Stored once per content (``storage.evidence_files``); ``name`` (default
-        the file's name) is sanitised for display. LedgerError if the file cannot be read or copied,
-        or when the ledger is on a database server (no data folder)."""
+        """Store a file as evidence of a task (never required to mark it done); returns the evidence
+        id. A SQLite ledger copies it into the data folder, a ledger on a database server stores its
+        bytes in the database (``evidence_blob``: every client sees it); once per content either way
+        (``storage.evidence_files``). ``name`` (default the file's name) is sanitised for display.
+        LedgerError if the file cannot be read or copied (or, on a server, is over 200 MB)."""
         return self._impl.attach_evidence(task_id, path, name)
 
     def evidence(self, task_id: int) -> list[EvidenceInfo]:
@@ -435,7 +460,9 @@ class Ledger:
 
     def evidence_path(self, evidence_id: int) -> Path:
         """The stored file, to open with the system viewer (``QDesktopServices.openUrl``) or copy out
-        under ``EvidenceInfo.name``. Do not write to it: equal files share it. LedgerError if missing."""
+        under ``EvidenceInfo.name``. Do not write to it: equal files share it. On a database server
+        the bytes are first copied into a local cache folder (``<data>/evidence-cache``, else the
+        temporary folder). LedgerError if missing."""
         return self._impl.evidence_path(evidence_id)
 
     def rename_evidence(self, evidence_id: int, name: str) -> str:
@@ -497,6 +524,15 @@ class Ledger:
         return self._impl.resolve_unit(name)
 
     # --- history -------------------------------------------------------------------------
+    def changed_since(self, token: int | None) -> tuple[int, set[int | None]]:
+        """(new token, ids of the notices changed since ``token``), for a refresh on a timer (~10 s
+        while idle): one indexed query of the change log when nothing changed. ``token`` None: start
+        watching (returns the current token and no ids). ``None`` among the ids: something not tied
+        to one notice changed (the unit directory), or the ledger was replaced (restore): reload
+        everything. A notice in the ids may have been deleted. Changes made through this Ledger are
+        reported too. Served by the start-up reader on an up-to-date SQLite file."""
+        return self._read("changed_since", token)
+
     def changes(self, notice_id: int | None = None, limit: int = 200) -> list[ChangeEntry]:
         """The change log, newest first."""
         return self._impl.changes(notice_id, limit)

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Connection, Engine
 
-from desktop.storage.engine import make_engine, write_engine
+from desktop.storage.engine import make_engine, translate_error, write_engine
 from desktop.storage.errors import LedgerError
 from desktop.storage.quickread import CURRENT_VERSION, VERSION_KEY
 
@@ -229,6 +229,13 @@ def check(url: str | URL) -> int:
     try:
         with probe.connect() as conn:
             found = read_version(conn)
+    except LedgerError:
+        raise
+    except Exception as e:  # cannot connect, locked, not a database …: the clerk's message
+        err = translate_error(e)
+        if err is None:
+            raise
+        raise err from e
     finally:
         probe.dispose()
     if found > CURRENT_VERSION:
@@ -281,6 +288,13 @@ def migrate(url: str | URL) -> tuple[int, int]:
     engine = make_engine(url)
     try:
         return upgrade(engine, None, migrate_server=True)
+    except LedgerError:
+        raise
+    except Exception as e:
+        err = translate_error(e)
+        if err is None:
+            raise
+        raise err from e
     finally:
         engine.dispose()
 

@@ -36,14 +36,14 @@ BUSY_TIMEOUT_S = 5.0  # as engine.BUSY_TIMEOUT_S: wait this long for another wri
 
 _NOTICES = """
 SELECT notice.id, notice.title, notice.doc_number, notice.issuer, notice.date, notice.year,
-       notice.recipients, notice.source_name, coalesce(counts.n, 0)
+       notice.recipients, notice.source_name, coalesce(counts.n, 0), notice.version
 FROM notice LEFT OUTER JOIN (SELECT task.notice_id AS notice_id, count(*) AS n
                              FROM task GROUP BY task.notice_id) AS counts ON counts.notice_id = notice.id
 ORDER BY notice.year DESC NULLS LAST, notice.date DESC NULLS LAST, notice.id DESC
 """
 _TASK_COLUMNS = """id, notice_id, parent_id, position, title, text, owner, deadline_text, due_date, deadline_kind,
        status, done_on, progress_note, remark, source_start, source_end, original_due_date, revision_reason,
-       revised_at, progress_on"""
+       revised_at, progress_on, version"""
 _TASKS = f"SELECT {_TASK_COLUMNS} FROM task WHERE notice_id = ? ORDER BY position, id"
 _ALL_TASKS = f"SELECT {_TASK_COLUMNS} FROM task ORDER BY notice_id, position, id"
 _LINKS = """
@@ -77,6 +77,10 @@ ORDER BY task_unit.task_id, task_unit.role, task_unit.position
 _UNITS = """
 SELECT id, name, short_name, aliases, category, sort_order, collective FROM unit ORDER BY sort_order, id
 """
+
+# Ledger.changed_since: the newest change-log id, and the notices of the entries after a given one.
+CHANGES_SINCE = "SELECT DISTINCT notice_id FROM change_log WHERE id > ? AND id <= ?"
+LAST_CHANGE = "SELECT coalesce(max(id), 0) FROM change_log"
 
 _KINDS = {m.value: m for m in DeadlineKind}
 _STATUSES = {m.value: m for m in Status}
@@ -119,7 +123,7 @@ def build_tree(rows: Iterable[Sequence[Any]], links: Iterable[Sequence[Any]]) ->
         r, depth, index = stack.pop()
         (tid, nid, pid, pos, title, text, owner, deadline_text, due_date, deadline_kind, status, done_on,
          progress_note, remark, source_start, source_end, original_due_date, revision_reason, revised_at,
-         progress_on) = r
+         progress_on, version) = r
         kids = children.get(tid, no_kids)
         out.append(TaskRow(
             id=tid, notice_id=nid, parent_id=pid, position=pos, depth=depth, number=number_for(depth, index),
@@ -127,7 +131,7 @@ def build_tree(rows: Iterable[Sequence[Any]], links: Iterable[Sequence[Any]]) ->
             deadline_text=deadline_text, due_date=due_date, deadline_kind=deadline_kind, status=status,
             done_on=done_on, progress_note=progress_note, remark=remark, source_start=source_start,
             source_end=source_end, child_count=len(kids), original_due_date=original_due_date,
-            revision_reason=revision_reason, revised_at=revised_at, progress_on=progress_on))
+            revision_reason=revision_reason, revised_at=revised_at, progress_on=progress_on, version=version))
         for i in range(len(kids), 0, -1):
             stack.append((kids[i - 1], depth + 1, i))
     return out
@@ -184,7 +188,7 @@ def open_rows(rows: Sequence[Sequence[Any]], skeleton: Iterable[Sequence[Any]],
     none: tuple[list[str], list[str]] = ([], [])
     for (tid, nid, pid, pos, title, text, owner, deadline_text, due_date, deadline_kind, status, done_on,
          progress_note, remark, source_start, source_end, original_due_date, revision_reason, revised_at,
-         progress_on) in rows:
+         progress_on, version) in rows:
         units = own.get(tid) or next((inherited[a] for a in chains[tid] if a in inherited), none)
         depth = len(chains[tid]) + 1
         out.setdefault(nid, []).append(TaskRow(
@@ -193,7 +197,7 @@ def open_rows(rows: Sequence[Sequence[Any]], skeleton: Iterable[Sequence[Any]],
             due_date=due_date, deadline_kind=deadline_kind, status=status, done_on=done_on,
             progress_note=progress_note, remark=remark, source_start=source_start, source_end=source_end,
             original_due_date=original_due_date, revision_reason=revision_reason, revised_at=revised_at,
-            progress_on=progress_on))
+            progress_on=progress_on, version=version))
     return out
 
 
@@ -245,7 +249,7 @@ class QuickReader:
 
     def notices(self) -> list[NoticeInfo]:
         return [NoticeInfo(id=r[0], title=r[1], doc_number=r[2], issuer=r[3], date=_date(r[4]), year=r[5],
-                           recipients=r[6], source_name=r[7], task_count=int(r[8]))
+                           recipients=r[6], source_name=r[7], task_count=int(r[8]), version=r[9])
                 for r in self._conn.execute(_NOTICES)]
 
     def tasks(self, notice_id: int) -> list[TaskRow]:
@@ -283,9 +287,9 @@ class QuickReader:
         return [(tid, nid, pid, pos, title, text, owner, deadline_text, _date(due),
                  _enum(_KINDS, DeadlineKind, kind), _enum(_STATUSES, Status, status), _date(done),
                  progress_note, remark, source_start, source_end, _date(orig), reason, _datetime(revised),
-                 _date(progress_on))
+                 _date(progress_on), version)
                 for (tid, nid, pid, pos, title, text, owner, deadline_text, due, kind, status, done,
-                     progress_note, remark, source_start, source_end, orig, reason, revised, progress_on)
+                     progress_note, remark, source_start, source_end, orig, reason, revised, progress_on, version)
                 in cursor]
 
     def _read_tasks(self, tasks_sql: str, links_sql: str, params: tuple[Any, ...]) -> tuple[list[Any], list[Any]]:
@@ -299,11 +303,26 @@ class QuickReader:
                 conn.execute("COMMIT")
         return rows, links
 
+    def changed_since(self, token: int | None) -> tuple[int, set[int | None]]:
+        conn = self._conn
+        newest = int(conn.execute(LAST_CHANGE).fetchone()[0])
+        return changes_since(token, newest, lambda lo, hi: [r[0] for r in conn.execute(CHANGES_SINCE, (lo, hi))])
+
     def units(self) -> list[UnitInfo]:
         return [UnitInfo(id=uid, name=name, short_name=short, aliases=list(json.loads(aliases)) if aliases else [],
                          category=_enum(_CATEGORIES, UnitCategory, category), order=order,
                          collective=bool(collective))
                 for uid, name, short, aliases, category, order, collective in self._conn.execute(_UNITS)]
+
+
+def changes_since(token: int | None, newest: int, entries_between: Any) -> tuple[int, set[int | None]]:
+    """``Ledger.changed_since`` from the newest change-log id and ``entries_between(lo, hi)``, the
+    notice ids of the entries with lo < id <= hi (shared by both paths)."""
+    if token is None or newest == token:
+        return newest, set()
+    if newest < token:  # the log got shorter: the whole ledger was replaced (restore)
+        return newest, {None}
+    return newest, set(entries_between(int(token), newest))
 
 
 def read_version(conn: sqlite3.Connection) -> int | None:

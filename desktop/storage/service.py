@@ -37,12 +37,12 @@ from desktop.domain import (
 )
 from desktop.numbering import number_for
 from desktop.storage import migrations
-from desktop.storage.engine import make_engine, make_sessions, sqlite_url, translate_error
-from desktop.storage.errors import LedgerError, NotFoundError
+from desktop.storage.engine import fix_sequences, make_engine, make_sessions, sqlite_url, translate_error
+from desktop.storage.errors import ConflictError, LedgerError, NotFoundError
 from desktop.storage.ledger import TaskSnapshot
 from desktop.storage.models import ChangeLog, Evidence, Notice, ProgressEntry, Task, TaskUnit, Unit
 from desktop.storage.paths import BACKUP_DIR_NAME, DB_FILE_NAME, default_data_dir
-from desktop.storage.quickread import build_tree
+from desktop.storage.quickread import build_tree, changes_since
 from desktop.tracking.status import settle
 
 P = ParamSpec("P")
@@ -72,7 +72,7 @@ _TASK_COLUMNS = (
     Task.id, Task.notice_id, Task.parent_id, Task.position, Task.title, Task.text, Task.owner,
     Task.deadline_text, Task.due_date, Task.deadline_kind, Task.status, Task.done_on,
     Task.progress_note, Task.remark, Task.source_start, Task.source_end, Task.original_due_date,
-    Task.revision_reason, Task.revised_at, Task.progress_on,
+    Task.revision_reason, Task.revised_at, Task.progress_on, Task.version,
 )
 _TASK_TABLE_COLUMNS = tuple(Task.__table__.c[c.key] for c in _TASK_COLUMNS)
 _EXTRA_TASK_FIELDS = ("source_start", "source_end")
@@ -210,9 +210,12 @@ def heading_title(heading: str) -> str:
 
 
 # --- the change log ------------------------------------------------------------------------------
-def _log(s: Session, notice_id: int | None, task_id: int | None, *changes: tuple[str, Any, Any]) -> None:
+def _log(s: Session, notice_id: int | None, task_id: int | None, *changes: tuple[str, Any, Any],
+         version: int | None = None) -> None:
     """Write change-log rows (what, old, new) in the caller's transaction; touches the notice's
-    updated_at so the notice list can show when it last changed."""
+    updated_at so the notice list can show when it last changed. ``version``: the row version the
+    change produced (the task's; for ``notice.<field>`` rows the notice's), which ConflictError uses
+    to name what another client changed."""
     if not changes:
         return
     now = _now()
@@ -221,7 +224,7 @@ def _log(s: Session, notice_id: int | None, task_id: int | None, *changes: tuple
     conn = s.connection()
     conn.execute(insert(ChangeLog.__table__), [
         {"changed_at": now, "notice_id": notice_id, "task_id": task_id, "what": what,
-         "old_value": _fmt(old), "new_value": _fmt(new)}
+         "old_value": _fmt(old), "new_value": _fmt(new), "task_version": version}
         for what, old, new in changes
     ])
     if notice_id is not None:
@@ -236,37 +239,95 @@ def _rows_of(s: Session, model: Any, task_ids: Sequence[int]) -> list[dict[str, 
         select(table).where(table.c.task_id.in_(task_ids)).order_by(table.c.id)).mappings()]
 
 
-def _refresh_latest(s: Session, task_id: int) -> None:
+def _refresh_latest(s: Session, task_id: int) -> int:
     """Make the task's progress_note / progress_on repeat its latest log entry (by date, then id);
-    with no entries left both are cleared."""
+    with no entries left both are cleared. A change of the task's content: returns its new version."""
     e = ProgressEntry.__table__.c
     conn = s.connection()
     latest = conn.execute(select(e.entry_date, e.text).where(e.task_id == task_id)
                           .order_by(e.entry_date.desc(), e.id.desc()).limit(1)).one_or_none()
     date, text = (latest[0], latest[1]) if latest is not None else (None, "")
-    conn.execute(update(Task.__table__).where(Task.__table__.c.id == task_id)
-                 .values(progress_note=text, progress_on=date))
+    t = Task.__table__
+    return int(conn.execute(update(t).where(t.c.id == task_id)
+                            .values(progress_note=text, progress_on=date, version=t.c.version + 1)
+                            .returning(t.c.version)).scalar_one())
 
 
-def _update_fields(s: Session, task_id: int, clean: dict[str, Any]) -> dict[str, Any]:
+def _bump(s: Session, task_id: int) -> int:
+    """Count a change of the task's content (split, merge …): its version + 1; returns the new one."""
+    t = Task.__table__
+    return int(s.connection().execute(update(t).where(t.c.id == task_id).values(version=t.c.version + 1)
+                                      .returning(t.c.version)).scalar_one())
+
+
+def _field_of(what: str) -> str:
+    """The field a change-log row changed, as ConflictError names it ("*": not a single field)."""
+    if what in _EDITABLE_TASK_FIELDS:
+        return what
+    if what.startswith("units:"):
+        return "lead_units" if what == "units:lead" else "units"
+    if what.startswith("progress"):
+        return "progress_note"
+    if what.startswith("notice."):
+        return what[len("notice."):]
+    return "*"
+
+
+def _their_fields(s: Session, notice_id: int | None, task_id: int | None, since: int) -> set[str]:
+    """The fields changed by the saves after version ``since`` of a task (or of a notice's own fields)."""
+    c = ChangeLog.__table__.c
+    q = select(c.what).where(c.task_version > since)
+    q = q.where(c.task_id == task_id) if task_id is not None else q.where(c.notice_id == notice_id,
+                                                                           c.task_id.is_(None))
+    return {_field_of(w) for (w,) in s.connection().execute(q)} - {"returns"}
+
+
+def _task_conflict(s: Session, task_id: int, expected: int, current: int, yours: dict[str, Any]) -> ConflictError:
+    task = Task.__table__.c
+    names = [n for n in yours if n in _EDITABLE_TASK_FIELDS]
+    row = s.connection().execute(select(*(task[n] for n in names)).where(task.id == task_id)).one() if names else ()
+    theirs = dict(zip(names, row, strict=True))
+    if "lead_units" in yours or "units" in yours:
+        units = _role_names(s, task_id)
+        theirs.update(lead_units=units[UnitRole.LEAD], units=units[UnitRole.RESPONSIBLE])
+    return ConflictError("task", task_id, expected, current, yours, theirs, _their_fields(s, None, task_id, expected))
+
+
+def _check_version(s: Session, task_id: int, expected: int | None, yours: dict[str, Any]) -> int:
+    """The task's stored version; ConflictError when ``expected`` is given and differs."""
+    t = Task.__table__.c
+    current = s.connection().execute(select(t.version).where(t.id == task_id)).scalar()
+    if current is None:
+        raise NotFoundError(f"找不到任务（编号 {task_id}），它可能已在其他窗口中被删除。")
+    if expected is not None and int(expected) != current:
+        raise _task_conflict(s, task_id, int(expected), current, yours)
+    return current
+
+
+def _update_fields(s: Session, task_id: int, clean: dict[str, Any], expected_version: int | None = None
+                   ) -> dict[str, Any]:
     """Set cleaned task fields (the 完成日期 rule of tracking.status applied) and log the changes;
-    returns the old values of the fields set (done_on included when the rule changed it)."""
+    returns the old values of the fields set (done_on included when the rule changed it).
+    ``expected_version``: the version the caller last saw; ConflictError (nothing written) if the
+    stored row has another one."""
     task = Task.__table__.c
     # Core on the session's connection: the clerk's most frequent edit, kept to 3 statements.
     conn = s.connection()
     names = list(dict.fromkeys([*clean, "status", "done_on"]))
-    row = conn.execute(select(task.notice_id, *(task[name] for name in names))
+    row = conn.execute(select(task.notice_id, task.version, *(task[name] for name in names))
                        .where(task.id == task_id)).one_or_none()
     if row is None:
         raise NotFoundError(f"找不到任务（编号 {task_id}），它可能已在其他窗口中被删除。")
-    current = dict(zip(names, row[1:], strict=True))
+    if expected_version is not None and int(expected_version) != row[1]:
+        raise _task_conflict(s, task_id, int(expected_version), row[1], clean)
+    current = dict(zip(names, row[2:], strict=True))
     clean = settle(current["status"], current["done_on"], clean)
     old = {name: current[name] for name in clean}
     changes = [(name, old[name], value) for name, value in clean.items() if old[name] != value]
     if changes:
         conn.execute(update(Task.__table__).where(task.id == task_id)
-                     .values({name: value for name, _old, value in changes}))
-    _log(s, row[0], task_id, *changes)
+                     .values({**{name: value for name, _old, value in changes}, "version": task.version + 1}))
+    _log(s, row[0], task_id, *changes, version=row[1] + 1)
     return old
 
 
@@ -349,9 +410,13 @@ def _link_rows(task_id: int, role: UnitRole, unit_ids: Iterable[int]) -> list[di
     return [{"task_id": task_id, "role": role, "unit_id": uid, "position": i} for i, uid in enumerate(unit_ids)]
 
 
-def _replace_units(s: Session, directory: Any, task_id: int, role: UnitRole, names: list[str]) -> list[str]:
+def _replace_units(s: Session, directory: Any, task_id: int, role: UnitRole, names: list[str],
+                   expected_version: int | None = None) -> list[str]:
     """Replace a task's units of one role (unknown names enter the directory); returns the old names."""
     node = _node(s, task_id)
+    if expected_version is not None:
+        _check_version(s, task_id, expected_version,
+                       {"lead_units" if role == UnitRole.LEAD else "units": [n for n in names if n and n.strip()]})
     old = _role_names(s, task_id)[role]
     ids = directory.ids_for(names)
     new = [directory.names[i] for i in ids]
@@ -359,7 +424,7 @@ def _replace_units(s: Session, directory: Any, task_id: int, role: UnitRole, nam
         s.execute(delete(TaskUnit).where(TaskUnit.task_id == task_id, TaskUnit.role == role),
                   execution_options={"synchronize_session": False})
         _insert_links(s, _link_rows(task_id, role, ids))
-        _log(s, node.notice_id, task_id, (f"units:{role.value}", old, new))
+        _log(s, node.notice_id, task_id, (f"units:{role.value}", old, new), version=_bump(s, task_id))
     return old
 
 
@@ -480,6 +545,7 @@ class SqlLedger:
             self.path = None
             url = db_url
         self.data_dir = data_dir
+        self.on_server = db_url is not None  # evidence bytes then live in the database (evidence_blob)
         migrations.check(url)  # refuse a newer or foreign file before anything could touch it
         self._engine = make_engine(url)
         try:
@@ -502,13 +568,13 @@ class SqlLedger:
     def _notice_query(self) -> Any:
         counts = (select(Task.notice_id, func.count().label("n")).group_by(Task.notice_id).subquery())
         return (select(Notice.id, Notice.title, Notice.doc_number, Notice.issuer, Notice.date, Notice.year,
-                       Notice.recipients, Notice.source_name, func.coalesce(counts.c.n, 0))
+                       Notice.recipients, Notice.source_name, func.coalesce(counts.c.n, 0), Notice.version)
                 .outerjoin(counts, counts.c.notice_id == Notice.id))
 
     @staticmethod
     def _notice_info(r: Row[Any]) -> NoticeInfo:
         return NoticeInfo(id=r[0], title=r[1], doc_number=r[2], issuer=r[3], date=r[4], year=r[5],
-                          recipients=r[6], source_name=r[7], task_count=int(r[8]))
+                          recipients=r[6], source_name=r[7], task_count=int(r[8]), version=r[9])
 
     @_guarded
     def notices(self) -> list[NoticeInfo]:
@@ -557,7 +623,7 @@ class SqlLedger:
             return nid
 
     @_guarded
-    def update_notice(self, notice_id: int, **fields: Any) -> dict[str, Any]:
+    def update_notice(self, notice_id: int, expected_version: int | None = None, **fields: Any) -> dict[str, Any]:
         unknown = set(fields) - set(_NOTICE_FIELDS)
         if unknown:
             raise TypeError(f"unknown notice field(s): {', '.join(sorted(unknown))}")
@@ -568,10 +634,15 @@ class SqlLedger:
             if n is None:
                 raise NotFoundError(f"找不到通知（编号 {notice_id}），它可能已在其他窗口中被删除。")
             old = {name: getattr(n, name) for name in fields}
+            if expected_version is not None and int(expected_version) != n.version:
+                raise ConflictError("notice", notice_id, int(expected_version), n.version, fields, old,
+                                    _their_fields(s, notice_id, None, int(expected_version)))
             changes = [(f"notice.{k}", old[k], v) for k, v in fields.items() if old[k] != v]
             for k, v in fields.items():
                 setattr(n, k, v)
-            _log(s, notice_id, None, *changes)
+            if changes:
+                n.version = n.version + 1
+            _log(s, notice_id, None, *changes, version=n.version)
             return old
 
     @_guarded
@@ -636,6 +707,8 @@ class SqlLedger:
             ids = {} if new_id is None else {"id": new_id}
             task_id = int(s.execute(insert(Task).values(notice_id=notice_id, parent_id=parent_id, position=index,
                                                         **ids, **values).returning(Task.id)).scalar_one())
+            if new_id is not None:
+                fix_sequences(s.connection(), ["task"])
             if lead or resp:
                 units = _UnitDirectory(s)
                 _insert_links(s, _link_rows(task_id, UnitRole.LEAD, units.ids_for(lead))
@@ -709,23 +782,26 @@ class SqlLedger:
             _require_notice(s, root["notice_id"])
             _shift(s, root["notice_id"], root["parent_id"], root["position"], +1)
             # Same ids as before, so later undo steps that name these tasks still find them.
-            # (PostgreSQL will need its identity sequence moved past them; SQLite's AUTOINCREMENT is fine.)
+            # (PostgreSQL: fix_sequences moves the identity sequence past them; SQLite's AUTOINCREMENT follows.)
             s.execute(insert(Task), [dict(r) for r in snapshot.rows])
             self._restore_links(s, snapshot.units)
             self._restore_attached(s, snapshot)
+            fix_sequences(s.connection(), ["task", "progress_entry", "evidence"])
             _log(s, root["notice_id"], root["id"], ("restore", None, _describe(root)))
 
     @_guarded
-    def set_fields(self, task_id: int, **fields: Any) -> dict[str, Any]:
+    def set_fields(self, task_id: int, expected_version: int | None = None, **fields: Any) -> dict[str, Any]:
         clean = _clean_task_fields(fields)
         with self._Session.begin() as s:
-            return _update_fields(s, task_id, clean)
+            return _update_fields(s, task_id, clean, expected_version)
 
     @_guarded
-    def set_fields_many(self, changes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    def set_fields_many(self, changes: dict[int, dict[str, Any]],
+                        expected_versions: dict[int, int] | None = None) -> dict[int, dict[str, Any]]:
         cleaned = {tid: _clean_task_fields(f) for tid, f in changes.items()}
+        versions = expected_versions or {}
         with self._Session.begin() as s:
-            return {tid: _update_fields(s, tid, clean) for tid, clean in cleaned.items()}
+            return {tid: _update_fields(s, tid, clean, versions.get(tid)) for tid, clean in cleaned.items()}
 
     @_guarded
     def set_status_many(self, task_ids: Sequence[int], status: Status | str,
@@ -770,9 +846,10 @@ class SqlLedger:
         return old  # all four fields: set_fields(task_id, **old) undoes the revision
 
     @_guarded
-    def set_units(self, task_id: int, role: UnitRole | str, names: list[str]) -> list[str]:
+    def set_units(self, task_id: int, role: UnitRole | str, names: list[str],
+                  expected_version: int | None = None) -> list[str]:
         with self._Session.begin() as s:
-            return _replace_units(s, _UnitDirectory(s), task_id, UnitRole(role), names)
+            return _replace_units(s, _UnitDirectory(s), task_id, UnitRole(role), names, expected_version)
 
     def _move(self, s: Session, node: Row[Any], parent_id: int | None, index: int, what: str
               ) -> tuple[int | None, int]:
@@ -833,11 +910,14 @@ class SqlLedger:
             new = int(s.execute(insert(Task).values(
                 notice_id=node.notice_id, parent_id=node.parent_id, position=node.position + 1, **ids,
                 title=_first_clause(rest) or values["title"], text=rest, **copied).returning(Task.id)).scalar_one())
-            s.execute(update(Task).where(Task.id == task_id).values(text=text[:at]),
+            if new_id is not None:
+                fix_sequences(s.connection(), ["task"])
+            s.execute(update(Task).where(Task.id == task_id).values(text=text[:at], version=Task.version + 1),
                       execution_options={"synchronize_session": False})
             _insert_links(s, [row for role, ids in _role_ids(s, task_id).items()
                               for row in _link_rows(new, role, ids)])
-            _log(s, node.notice_id, task_id, ("split", text, f"{text[:at]} | #{new} {rest}"))
+            _log(s, node.notice_id, task_id, ("split", text, f"{text[:at]} | #{new} {rest}"),
+                 version=values["version"] + 1)
             return new
 
     @_guarded
@@ -854,9 +934,10 @@ class SqlLedger:
             merged = a["text"] + b["text"] if text is None else text
             s.execute(delete(Task).where(Task.id == new_id), execution_options={"synchronize_session": False})
             _shift(s, node.notice_id, node.parent_id, other.position + 1, -1)
-            s.execute(update(Task).where(Task.id == task_id).values(text=merged),
+            s.execute(update(Task).where(Task.id == task_id).values(text=merged, version=Task.version + 1),
                       execution_options={"synchronize_session": False})
-            _log(s, node.notice_id, task_id, ("unsplit", f"{a['text']} | #{new_id} {b['text']}", merged))
+            _log(s, node.notice_id, task_id, ("unsplit", f"{a['text']} | #{new_id} {b['text']}", merged),
+                 version=a["version"] + 1)
 
     def _adopt_children(self, s: Session, node: Row[Any], from_id: int) -> list[tuple[int, int, int]]:
         """Move the children of ``from_id`` to the end of ``node``'s children; returns what moved as
@@ -891,7 +972,7 @@ class SqlLedger:
                 merged["source_start"] = b["source_start"]
             if b["source_end"] is not None and (a["source_end"] is None or b["source_end"] > a["source_end"]):
                 merged["source_end"] = b["source_end"]
-            s.execute(update(Task).where(Task.id == task_id).values(**merged),
+            s.execute(update(Task).where(Task.id == task_id).values(**merged, version=Task.version + 1),
                       execution_options={"synchronize_session": False})
             # The merged task keeps its own units and gains those of the other it did not have.
             have, other = _role_ids(s, task_id), _role_ids(s, next_id)
@@ -899,14 +980,15 @@ class SqlLedger:
             # The other task's progress log and evidence go with its text (unmerge moves them back).
             for table in (ProgressEntry.__table__, Evidence.__table__):
                 s.connection().execute(update(table).where(table.c.task_id == next_id).values(task_id=task_id))
+            version = a["version"] + 1
             if any(e["task_id"] == next_id for e in snapshot.progress):
-                _refresh_latest(s, task_id)
+                version = _refresh_latest(s, task_id)
             s.execute(delete(Task).where(Task.id == next_id), execution_options={"synchronize_session": False})
             _insert_links(s, [{"task_id": task_id, "role": role, "unit_id": uid, "position": len(have[role]) + i}
                               for role in UnitRole for i, uid in enumerate(gained[role])])
             _shift(s, node.notice_id, node.parent_id, node.position + 2, -1)
             _log(s, node.notice_id, task_id, ("merge", f"{_describe(a)} + #{next_id} {_describe(b)}",
-                                              _describe({**a, **merged})))
+                                              _describe({**a, **merged})), version=version)
             return snapshot
 
     @_guarded
@@ -916,12 +998,13 @@ class SqlLedger:
             raise ValueError(f"snapshot is for task {a['id']}, not {task_id}")
         with self._Session.begin() as s:
             node = _node(s, task_id)
-            fields = {k: v for k, v in a.items() if k not in ("id", "notice_id", "parent_id", "position")}
-            s.execute(update(Task).where(Task.id == task_id).values(**fields),
+            fields = {k: v for k, v in a.items() if k not in ("id", "notice_id", "parent_id", "position", "version")}
+            s.execute(update(Task).where(Task.id == task_id).values(**fields, version=Task.version + 1),
                       execution_options={"synchronize_session": False})
             # The other task comes back right after this one, wherever this one is now.
             _shift(s, node.notice_id, node.parent_id, node.position + 1, +1)
             s.execute(insert(Task), [{**b, "parent_id": node.parent_id, "position": node.position + 1}])
+            fix_sequences(s.connection(), ["task"])
             for child_id, parent_id, position in snapshot.moved:
                 s.execute(update(Task).where(Task.id == child_id).values(parent_id=parent_id, position=position),
                           execution_options={"synchronize_session": False})
@@ -932,7 +1015,8 @@ class SqlLedger:
                 ids = [e["id"] for e in kept if e["task_id"] == b["id"]]
                 if ids:
                     s.connection().execute(update(table).where(table.c.id.in_(ids)).values(task_id=b["id"]))
-            _log(s, node.notice_id, task_id, ("unmerge", _describe(a), f"{_describe(a)} + #{b['id']} {_describe(b)}"))
+            _log(s, node.notice_id, task_id, ("unmerge", _describe(a), f"{_describe(a)} + #{b['id']} {_describe(b)}"),
+                 version=_current_version(s, task_id))
 
     # --- import ----------------------------------------------------------------------------------
     @_guarded
@@ -1006,6 +1090,15 @@ class SqlLedger:
 
     # --- history ---------------------------------------------------------------------------------
     @_guarded
+    def changed_since(self, token: int | None) -> tuple[int, set[int | None]]:
+        c = ChangeLog.__table__.c
+        with self._ReadSession.begin() as s:
+            conn = s.connection()
+            newest = int(conn.execute(select(func.coalesce(func.max(c.id), 0))).scalar_one())
+            return changes_since(token, newest, lambda lo, hi: [r[0] for r in conn.execute(
+                select(c.notice_id).distinct().where(c.id > lo, c.id <= hi))])
+
+    @_guarded
     def changes(self, notice_id: int | None = None, limit: int = 200) -> list[ChangeEntry]:
         with self._ReadSession.begin() as s:
             q = select(ChangeLog).order_by(ChangeLog.id.desc()).limit(limit)
@@ -1013,6 +1106,10 @@ class SqlLedger:
                 q = q.where(ChangeLog.notice_id == notice_id)
             return [ChangeEntry(when=c.changed_at, notice_id=c.notice_id, task_id=c.task_id, what=c.what,
                                 old=c.old_value, new=c.new_value) for c in s.scalars(q)]
+
+
+def _current_version(s: Session, task_id: int) -> int:
+    return int(s.connection().execute(select(Task.__table__.c.version).where(Task.__table__.c.id == task_id)).scalar_one())
 
 
 def _child_count_all(s: Session, notice_id: int) -> int:

@@ -7,6 +7,9 @@ transaction, change-log rows in it, domain objects out.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from desktop.domain import DeadlineKind, EvidenceInfo, ProgressEntry, Status, TaskRow, UnitRole
 from desktop.storage import evidence_files
+from desktop.storage.engine import fix_sequences
 from desktop.storage.errors import LedgerError, NotFoundError
-from desktop.storage.models import Evidence, Task, TaskUnit, Unit
+from desktop.storage.models import Evidence, EvidenceBlob, Task, TaskUnit, Unit
 from desktop.storage.models import ProgressEntry as EntryModel
 from desktop.storage.quickread import group_trees, open_rows
 from desktop.storage.service import (
@@ -35,6 +39,10 @@ from desktop.storage.service import (
 
 _ENTRY = EntryModel.__table__
 _EVIDENCE = Evidence.__table__
+_BLOB = EvidenceBlob.__table__
+# Evidence files larger than this are refused on a database server (each one travels whole in one
+# statement; scans and photos of 佐证材料 are a few MB).
+MAX_BLOB_BYTES = 200 * 1024 * 1024
 
 
 def _entry(r: Any) -> ProgressEntry:
@@ -122,8 +130,8 @@ class TrackedSqlLedger(SqlLedger):
             entry_id = int(s.connection().execute(insert(_ENTRY).values(
                 task_id=task_id, entry_date=day, text=text or "", who=who or "", created_at=_now())
                 .returning(_ENTRY.c.id)).scalar_one())
-            _refresh_latest(s, task_id)
-            _log(s, node.notice_id, task_id, ("progress:add", None, f"{day.isoformat()} {text}"))
+            version = _refresh_latest(s, task_id)
+            _log(s, node.notice_id, task_id, ("progress:add", None, f"{day.isoformat()} {text}"), version=version)
             return entry_id
 
     @_guarded
@@ -137,9 +145,10 @@ class TrackedSqlLedger(SqlLedger):
             r = _one(s, _ENTRY, entry_id, "进展记录")
             old = {k: getattr(r, "entry_date" if k == "date" else k) for k in fields}
             s.connection().execute(update(_ENTRY).where(_ENTRY.c.id == entry_id).values(**values))
-            _refresh_latest(s, r.task_id)
+            version = _refresh_latest(s, r.task_id)
             notice_id = _node(s, r.task_id).notice_id
-            _log(s, notice_id, r.task_id, *((f"progress.{k}", old[k], fields[k]) for k in fields if old[k] != fields[k]))
+            _log(s, notice_id, r.task_id, *((f"progress.{k}", old[k], fields[k]) for k in fields if old[k] != fields[k]),
+                 version=version)
             return old
 
     @_guarded
@@ -147,9 +156,9 @@ class TrackedSqlLedger(SqlLedger):
         with self._Session.begin() as s:
             r = _one(s, _ENTRY, entry_id, "进展记录")
             s.connection().execute(delete(_ENTRY).where(_ENTRY.c.id == entry_id))
-            _refresh_latest(s, r.task_id)
+            version = _refresh_latest(s, r.task_id)
             _log(s, _node(s, r.task_id).notice_id, r.task_id,
-                 ("progress:delete", f"{r.entry_date.isoformat()} {r.text}", None))
+                 ("progress:delete", f"{r.entry_date.isoformat()} {r.text}", None), version=version)
             return dict(r._mapping)
 
     @_guarded
@@ -157,25 +166,45 @@ class TrackedSqlLedger(SqlLedger):
         with self._Session.begin() as s:
             node = _node(s, snapshot["task_id"])
             s.connection().execute(insert(_ENTRY).values(**snapshot))
-            _refresh_latest(s, node.id)
+            fix_sequences(s.connection(), ["progress_entry"])
+            version = _refresh_latest(s, node.id)
             _log(s, node.notice_id, node.id,
-                 ("progress:restore", None, f"{snapshot['entry_date'].isoformat()} {snapshot['text']}"))
+                 ("progress:restore", None, f"{snapshot['entry_date'].isoformat()} {snapshot['text']}"), version=version)
 
     # --- evidence --------------------------------------------------------------------------------
+    # A SQLite ledger stores the bytes in its data folder (evidence_files); a ledger on a database server
+    # stores them in the evidence_blob table (every client must see them), and evidence_path() copies
+    # them into a local cache folder for the system viewer.
     def _evidence_root(self) -> Path:
         if self.data_dir is None:
-            raise LedgerError("使用数据库服务器时暂不支持佐证材料：文件需要保存在本机的数据文件夹中。")
+            raise LedgerError("找不到数据文件夹，无法保存佐证材料。")
         return Path(self.data_dir)
+
+    def _cache_root(self) -> Path:
+        if self.data_dir is not None:
+            return Path(self.data_dir) / "evidence-cache"
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / "noticedesk-evidence-cache"
 
     @_guarded
     def attach_evidence(self, task_id: int, path: Path | str, name: str | None = None) -> int:
-        root, src = self._evidence_root(), Path(path)
+        src = Path(path)
         shown = evidence_files.display_name(name if name is not None else src.name)
         ext = evidence_files.safe_ext(shown)
         with self._ReadSession.begin() as s:
             _node(s, task_id)  # before copying anything
+        content: bytes | None = None
         try:
-            sha, size = evidence_files.store(src, root, ext)
+            if self.on_server:
+                size = src.stat().st_size
+                if size > MAX_BLOB_BYTES:
+                    raise LedgerError(f"佐证材料“{shown}”太大（{size // (1024 * 1024)} MB），数据库服务器上每个文件最多 "
+                                      f"{MAX_BLOB_BYTES // (1024 * 1024)} MB。请压缩或拆分后再添加。")
+                content = src.read_bytes()
+                sha, size = hashlib.sha256(content).hexdigest(), len(content)
+            else:
+                sha, size = evidence_files.store(src, self._evidence_root(), ext)
         except FileNotFoundError:
             raise LedgerError(f"找不到文件：{src}。它可能已被移动或删除。") from None
         except OSError as e:
@@ -183,7 +212,10 @@ class TrackedSqlLedger(SqlLedger):
                               detail=str(e)) from e
         with self._Session.begin() as s:
             node = _node(s, task_id)
-            eid = int(s.connection().execute(insert(_EVIDENCE).values(
+            conn = s.connection()
+            if content is not None and conn.execute(select(_BLOB.c.size).where(_BLOB.c.sha256 == sha)).first() is None:
+                conn.execute(insert(_BLOB).values(sha256=sha, content=content, size=size, added_at=_now()))
+            eid = int(conn.execute(insert(_EVIDENCE).values(
                 task_id=task_id, sha256=sha, ext=ext, name=shown, size=size, added_at=_now())
                 .returning(_EVIDENCE.c.id)).scalar_one())
             _log(s, node.notice_id, task_id, ("evidence:add", None, shown))
@@ -204,14 +236,47 @@ class TrackedSqlLedger(SqlLedger):
                 select(e.task_id, func.count()).join(Task.__table__, t.id == e.task_id)
                 .where(t.notice_id == notice_id).group_by(e.task_id))}
 
+    def _blob(self, sha: str) -> bytes | None:
+        with self._ReadSession.begin() as s:
+            return s.connection().execute(select(_BLOB.c.content).where(_BLOB.c.sha256 == sha)).scalar()
+
     @_guarded
     def evidence_path(self, evidence_id: int) -> Path:
-        root = self._evidence_root()
         with self._ReadSession.begin() as s:
             r = _one(s, _EVIDENCE, evidence_id, "佐证材料")
-        path = evidence_files.blob_path(root, r.sha256, r.ext)
-        if not path.is_file():
-            raise LedgerError(f"佐证材料“{r.name}”的文件不在数据文件夹中（{path}），可能被手工删除。请重新添加。")
+        if not self.on_server:
+            path = evidence_files.blob_path(self._evidence_root(), r.sha256, r.ext)
+            if path.is_file():
+                return path
+            # A ledger that came from a server (backup --out) carries the bytes in evidence_blob.
+            content = self._blob(r.sha256)
+            if content is None:
+                raise LedgerError(f"佐证材料“{r.name}”的文件不在数据文件夹中（{path}），可能被手工删除。请重新添加。")
+            return self._materialise(path, content)
+        path = evidence_files.blob_path(self._cache_root(), r.sha256, r.ext)
+        if path.is_file() and path.stat().st_size == r.size:
+            return path
+        content = self._blob(r.sha256)
+        if content is None:
+            raise LedgerError(f"佐证材料“{r.name}”的内容不在数据库中，可能已被清理。请重新添加。")
+        return self._materialise(path, content)
+
+    @staticmethod
+    def _materialise(path: Path, content: bytes) -> Path:
+        """Write ``content`` to ``path`` whole or not at all (temporary file + rename)."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".incoming-", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(content)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as e:
+            raise LedgerError(f"无法把佐证材料写到本机缓存文件夹（{path.parent}）：{e.strerror or e}。"
+                              "请检查磁盘空间和权限。", detail=str(e)) from e
         return path
 
     @_guarded
@@ -230,21 +295,26 @@ class TrackedSqlLedger(SqlLedger):
             r = _one(s, _EVIDENCE, evidence_id, "佐证材料")
             s.connection().execute(delete(_EVIDENCE).where(_EVIDENCE.c.id == evidence_id))
             _log(s, _node(s, r.task_id).notice_id, r.task_id, ("evidence:remove", r.name, None))
-            return dict(r._mapping)  # the file stays: restore_evidence needs it
+            return dict(r._mapping)  # the file (or blob) stays: restore_evidence needs it
 
     @_guarded
     def restore_evidence(self, snapshot: dict[str, Any]) -> None:
         with self._Session.begin() as s:
             node = _node(s, snapshot["task_id"])
             s.connection().execute(insert(_EVIDENCE).values(**snapshot))
+            fix_sequences(s.connection(), ["evidence"])
             _log(s, node.notice_id, node.id, ("evidence:restore", None, snapshot["name"]))
 
     @_guarded
     def purge_unreferenced_evidence(self, min_age_s: float = 3600) -> int:
-        root = self._evidence_root()
         with self._Session.begin() as s:  # the write lock: no evidence row is added meanwhile
-            keep = {(sha, ext) for sha, ext in s.connection().execute(select(_EVIDENCE.c.sha256, _EVIDENCE.c.ext))}
-            return evidence_files.purge(root, keep, min_age_s)
+            conn = s.connection()
+            if self.on_server:
+                used = select(_EVIDENCE.c.sha256).where(_EVIDENCE.c.sha256 == _BLOB.c.sha256)
+                cutoff = _now() - dt.timedelta(seconds=min_age_s)
+                return int(conn.execute(delete(_BLOB).where(~exists(used), _BLOB.c.added_at <= cutoff)).rowcount)
+            keep = {(sha, ext) for sha, ext in conn.execute(select(_EVIDENCE.c.sha256, _EVIDENCE.c.ext))}
+            return evidence_files.purge(self._evidence_root(), keep, min_age_s)
 
     # --- bulk edits ------------------------------------------------------------------------------
     @_guarded

@@ -100,11 +100,11 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.count_label = QLabel()
+        # The counts may be elided rather than forcing the whole window wider than a small screen.
+        self.count_label.setMinimumWidth(80)
         self.statusBar().addPermanentWidget(self.count_label)
         self._connect()
         self._default_size()
-        # The notice titles are long; keep the list readable even when the detail panel asks for room.
-        self.notice_list.setMinimumWidth(190)
         self.resizeDocks([self.notice_dock, self.detail_dock], [230, 300], Qt.Orientation.Horizontal)
         self._restore_settings()
         self.setAcceptDrops(True)
@@ -204,6 +204,10 @@ class MainWindow(QMainWindow):
                                    self.open_compare)
         tools.addSeparator()
         tools.addAction(self.annual_action)
+        tools.addSeparator()
+        self.server_action = tool("ledgerLocation", "台账位置（本机 / 单位服务器）…",
+                                  "多位同事共用一本台账时，改为连接单位的数据库服务器；下次启动时生效",
+                                  self.open_server_settings)
         self.notice_list.current_changed.connect(self._update_tool_actions)
         self._update_tool_actions()
 
@@ -211,6 +215,30 @@ class MainWindow(QMainWindow):
         has_notice = self.notice_list.current_id() is not None
         for action in (self.handout_action, self.carry_action):
             action.setEnabled(has_notice)
+
+    def open_server_settings(self):
+        from .server_settings_dialog import ServerSettingsDialog
+
+        dialog = ServerSettingsDialog(self)
+        dialog.open()
+        return dialog
+
+    def watch_server(self, interval_ms: int = 10_000) -> None:
+        """On a shared server ledger: pick up other clerks' changes every ``interval_ms`` while idle."""
+        from .conflict_dialog import ChangeWatcher
+
+        self.watcher = ChangeWatcher(self.ledger, interval_ms, busy=lambda: self.view.state() == self.view.State.EditingState,
+                                     parent=self)
+        self.watcher.changed.connect(self._others_changed)
+        self.watcher.start()
+
+    def _others_changed(self, notice_ids) -> None:
+        current = self.notice_list.current_id()
+        self.notice_list.reload(select_id=current)
+        if None in notice_ids or current in notice_ids:
+            self.controller.reload_units()
+            self.controller.reload()
+        self.statusBar().showMessage("其他同事更新了台账，已刷新。", 8000)
 
     # --- exchange, carry forward, backup (each dialog imported on first use) ------------------
     def open_hand_out(self):
@@ -374,7 +402,8 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         s = self.settings
-        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState)):
+        # Docks first: which ones are open decides the window's minimum size, then the geometry.
+        for key, restore in (("window/state", self.restoreState), ("window/geometry", self.restoreGeometry)):
             value = s.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 restore(value)

@@ -298,7 +298,7 @@ class TaskController(QObject):
             return False
         if fields.get("status") == Status.DONE and row.done_on is None and "done_on" not in fields:
             fields["done_on"] = self.today()
-        return self.push(SetFieldsCommand(self, task_id, fields))
+        return self.push(SetFieldsCommand(self, task_id, fields, version=getattr(row, "version", None)))
 
     def edit_units(self, task_id: int, role: UnitRole, names: list[str]) -> bool:
         row = self.model.row_by_id(task_id)

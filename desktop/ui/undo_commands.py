@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from PySide6.QtGui import QUndoCommand
 
 from desktop.domain import TASK_FIELDS, UnitRole
-from desktop.storage.ledger import Ledger, LedgerError, TaskSnapshot
+from desktop.storage.ledger import ConflictError, Ledger, LedgerError, TaskSnapshot
 
 from .messages import MessageBridge
 
@@ -66,16 +66,30 @@ class LedgerCommand(QUndoCommand):
 class SetFieldsCommand(LedgerCommand):
     """修改任务名称 / 修改状态 …: set task fields; undo sets the old values back."""
 
-    def __init__(self, ctx: TaskContext, task_id: int, fields: dict[str, Any]) -> None:
+    def __init__(self, ctx: TaskContext, task_id: int, fields: dict[str, Any], version: int | None = None) -> None:
         names = [TASK_FIELDS.get(f, f) for f in fields]
         super().__init__(ctx, "修改" + ("、".join(names) if len(names) <= 2 else "任务"))
         self.task_id = task_id
         self.fields = dict(fields)
+        self.version = version  # the row as the clerk saw it: a save over someone else's newer one is refused
         self.old: dict[str, Any] | None = None
 
     def do(self) -> None:
-        old = self.ctx.ledger.set_fields(self.task_id, **self.fields)
-        if self.old is None:
+        first = self.old is None
+        try:
+            old = self.ctx.ledger.set_fields(self.task_id, expected_version=self.version if first else None,
+                                             **self.fields)
+        except ConflictError as err:
+            from .conflict_dialog import resolve_conflict
+
+            if not resolve_conflict(None, self.ctx.ledger, err):  # 重新加载: keep theirs, drop this edit
+                self.failed = True
+                self.setObsolete(True)
+                self.ctx.messages.info("已重新加载：这条任务刚被其他同事修改，已显示最新内容。")
+                self.ctx.tree_changed([self.task_id], self.task_id)
+                return
+            old = {k: err.theirs.get(k) for k in self.fields}  # undo goes back to what they had saved
+        if first:
             self.old = old
         self.ctx.row_changed(self.task_id)
 

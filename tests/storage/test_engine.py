@@ -36,6 +36,7 @@ def test_data_dir_none_uses_the_default_and_is_created(data_dir, monkeypatch):
         assert led.path.exists()
 
 
+@pytest.mark.sqlite_only  # about the SQLite file / data folder itself
 def test_pragmas_on_every_connection(ledger: Ledger):
     engine = ledger._impl._engine
     with engine.connect() as a, engine.connect() as b:  # two pooled connections, both set up
@@ -101,6 +102,7 @@ def test_failed_tree_action_changes_nothing(ledger: Ledger, sample):
     assert ledger.tasks(nid) == before and ledger.changes() == log
 
 
+@pytest.mark.sqlite_only  # about the SQLite file / data folder itself
 def test_reopen_gives_the_same_data(data_dir, sample, ledger: Ledger):
     nid = sample["notice"]
     ledger.set_fields(sample["A1"], status="已完成", done_on="2024-05-01")
@@ -143,6 +145,7 @@ def test_a_sqlite_file_of_another_program_is_refused(data_dir):
     assert digest(path) == before
 
 
+@pytest.mark.sqlite_only  # about the SQLite file / data folder itself
 def test_locked_file_gives_a_ledger_error_and_loses_nothing(data_dir, monkeypatch, sample, ledger: Ledger):
     ledger.close()
     monkeypatch.setattr(engine_mod, "BUSY_TIMEOUT_S", 0.05)

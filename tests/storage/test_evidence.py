@@ -24,6 +24,7 @@ def src(tmp_path) -> Path:
     return d
 
 
+@pytest.mark.sqlite_only  # about the SQLite file / data folder itself
 def test_attach_copies_content_addressed_and_dedupes(ledger: Ledger, sample, data_dir, src):
     pdf = src / "会议纪要.PDF"
     pdf.write_bytes(b"%PDF-1.4 minutes")
@@ -55,6 +56,7 @@ def test_display_names_are_sanitised(name, shown):
     assert display_name(name) == shown
 
 
+@pytest.mark.sqlite_only  # about the SQLite file / data folder itself
 def test_odd_names_never_write_outside_the_data_folder(ledger: Ledger, sample, data_dir, tmp_path, src):
     f = src / "plain"
     f.write_bytes(b"evidence")
@@ -97,6 +99,7 @@ def test_file_survives_rename_and_remove_with_undo(ledger: Ledger, sample, data_
         "evidence:restore", "evidence:remove", "evidence:rename", "evidence:add"]
 
 
+@pytest.mark.sqlite_only  # about the SQLite file / data folder itself
 def test_purge_deletes_only_unreferenced_old_files(ledger: Ledger, sample, data_dir, src):
     keep, drop = src / "keep.pdf", src / "drop.pdf"
     keep.write_bytes(b"keep")

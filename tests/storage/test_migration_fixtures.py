@@ -12,7 +12,7 @@ import pytest
 
 from desktop.storage import migrations
 from desktop.storage.engine import make_engine, sqlite_url
-from desktop.storage.ledger import Ledger
+from desktop.storage.ledger import Ledger, LedgerError
 from desktop.storage.paths import DB_FILE_NAME
 from tests.storage.test_migrations import orm_schema, schema
 
@@ -44,7 +44,7 @@ def columns_of(path: Path) -> dict[str, list[str]]:
 
 
 def test_there_is_a_fixture_and_a_generator_for_every_old_version():
-    assert migrations.CURRENT_VERSION == 3  # a new version needs ledger_v3.sqlite made before it ships
+    assert migrations.CURRENT_VERSION == 4  # a new version needs ledger_v4.sqlite made before it ships
     for v in OLD_VERSIONS:
         assert (FIXTURES / f"ledger_v{v}.sqlite").is_file(), f"missing ledger_v{v}.sqlite"
         assert (FIXTURES / f"make_ledger_v{v}.py").is_file(), f"missing make_ledger_v{v}.py"
@@ -110,3 +110,20 @@ def test_v2_fixture_progress_notes_become_log_entries(data_dir):
         assert led.progress_log(6) == []
         assert {u.name: u.collective for u in led.units()}["各乡镇人民政府"] is True
         assert led.resolve_unit("各乡镇").name == "各乡镇人民政府"
+
+
+def test_v3_fixture_gains_versions_and_keeps_its_tracking_rows(data_dir):
+    shutil.copyfile(FIXTURES / "ledger_v3.sqlite", data_dir / DB_FILE_NAME)
+    with Ledger(data_dir) as led:
+        rows = {r.id: r for r in led.tasks(1)}
+        assert {r.version for r in rows.values()} == {1} and {n.version for n in led.notices()} == {1}
+        t2 = rows[2]
+        assert (t2.original_due_date.isoformat(), t2.revision_reason, t2.progress_note) == (
+            "2026-02-28", "春节假期顺延", "已签订18份")
+        assert [e.text for e in led.progress_log(2)] == ["已签订10份", "已签订18份"]
+        assert [e.name for e in led.evidence(2)] == ["责任书扫描件.pdf"]
+        assert [c.what for c in led.changes(1)][:1] == ["evidence:add"]
+        led.set_fields(2, remark="迁移后")
+        assert led.task(2).version == 2
+        with pytest.raises(LedgerError):  # the v3 file's evidence lived in its data folder, not here
+            led.evidence_path(1)
