@@ -304,7 +304,7 @@ class TaskController(QObject):
         row = self.model.row_by_id(task_id)
         if row is None or names == (row.lead_units if role == UnitRole.LEAD else row.units):
             return False
-        return self.push(SetUnitsCommand(self, task_id, role, names))
+        return self.push(SetUnitsCommand(self, task_id, role, names, version=getattr(row, "version", None)))
 
     # --- structure ----------------------------------------------------------------------------
     def _selected_top(self) -> list[int]:

@@ -53,6 +53,19 @@ class LedgerCommand(QUndoCommand):
     def undo(self) -> None:
         self._run(self.undo_, "撤销")
 
+    def _resolve(self, err: ConflictError, task_id: int) -> bool:
+        """Another clerk saved this row first: 合并 (True, the merged save went through) or 重新加载
+        (False: this edit is dropped and the row shows what they saved)."""
+        from .conflict_dialog import resolve_conflict
+
+        if resolve_conflict(None, self.ctx.ledger, err):
+            return True
+        self.failed = True
+        self.setObsolete(True)
+        self.ctx.messages.info("已重新加载：这条任务刚被其他同事修改，已显示最新内容。")
+        self.ctx.tree_changed([task_id], task_id)
+        return False
+
     def _run(self, step: Callable[[], None], prefix: str) -> None:
         try:
             step()
@@ -80,13 +93,7 @@ class SetFieldsCommand(LedgerCommand):
             old = self.ctx.ledger.set_fields(self.task_id, expected_version=self.version if first else None,
                                              **self.fields)
         except ConflictError as err:
-            from .conflict_dialog import resolve_conflict
-
-            if not resolve_conflict(None, self.ctx.ledger, err):  # 重新加载: keep theirs, drop this edit
-                self.failed = True
-                self.setObsolete(True)
-                self.ctx.messages.info("已重新加载：这条任务刚被其他同事修改，已显示最新内容。")
-                self.ctx.tree_changed([self.task_id], self.task_id)
+            if not self._resolve(err, self.task_id):
                 return
             old = {k: err.theirs.get(k) for k in self.fields}  # undo goes back to what they had saved
         if first:
@@ -102,14 +109,24 @@ class SetFieldsCommand(LedgerCommand):
 class SetUnitsCommand(LedgerCommand):
     """修改牵头单位 / 修改责任单位: replace a role's units; undo puts the old names back."""
 
-    def __init__(self, ctx: TaskContext, task_id: int, role: UnitRole, names: list[str]) -> None:
+    def __init__(self, ctx: TaskContext, task_id: int, role: UnitRole, names: list[str],
+                 version: int | None = None) -> None:
         super().__init__(ctx, "修改" + UNIT_ROLE_LABELS[role])
         self.task_id, self.role, self.names = task_id, role, list(names)
+        self.version = version  # the row as the clerk saw it (see SetFieldsCommand)
         self.old: list[str] | None = None
 
     def do(self) -> None:
-        old = self.ctx.ledger.set_units(self.task_id, self.role, self.names)
-        if self.old is None:
+        first = self.old is None
+        key = "lead_units" if self.role == UnitRole.LEAD else "units"
+        try:
+            old = self.ctx.ledger.set_units(self.task_id, self.role, self.names,
+                                            expected_version=self.version if first else None)
+        except ConflictError as err:
+            if not self._resolve(err, self.task_id):
+                return
+            old = err.theirs.get(key) or []
+        if first:
             self.old = list(old)
         self.ctx.row_changed(self.task_id)
         self.ctx.units_changed()
