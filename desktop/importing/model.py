@@ -62,3 +62,4 @@ class ParsedNotice:
     tasks: list[ParsedTask] = field(default_factory=list)
     source_text: str = ""  # normalised text; task source spans index into it
     original_text: str = ""  # the text as read, before width/繁简/pinyin normalisation
+    script: object | None = None  # normalise.ScriptMap back to the printed traditional characters, if folded

@@ -146,3 +146,36 @@ def reflow(lines: list[str], starts_item) -> list[str]:
         carry = bool(last) and (bool(_JOIN_AFTER.search(last)) or (wrap > 0 and len(line) >= wrap
                                                                      and not last.endswith(("。", "：", ":"))))
     return out
+
+
+class ScriptMap:
+    """Gives back the traditional characters a notice was printed in, for text the parser produced
+    from its simplified folding (``parse --json`` reports text as printed; the ledger shows simplified).
+
+    Built from the folded and the printed text of every paragraph and cell. zhconv's zh-cn folding
+    keeps lengths, so a string found in the folded text maps to the printed characters at the same
+    place; anything else is mapped character by character.
+    """
+
+    def __init__(self, folded: list[str], printed: list[str], sep: str = "\n") -> None:
+        self.folded = sep.join(folded)
+        self.printed = sep.join(printed)
+        self.aligned = len(self.folded) == len(self.printed)
+        counts: dict[str, dict[str, int]] = {}
+        for f, p in zip(folded, printed, strict=True):
+            if len(f) != len(p):
+                continue
+            for a, b in zip(f, p, strict=True):
+                if a != b:
+                    counts.setdefault(a, {}).setdefault(b, 0)
+                    counts[a][b] += 1
+        self.chars = {a: max(seen, key=seen.get) for a, seen in counts.items()}
+
+    def restore(self, text: str | None) -> str | None:
+        if not text:
+            return text
+        if self.aligned:
+            i = self.folded.find(text)
+            if i >= 0:
+                return self.printed[i:i + len(text)]
+        return "".join(self.chars.get(ch, ch) for ch in text)

@@ -167,3 +167,16 @@ def test_attribution_with_cooperating_units_and_trailing_deadline():
     assert (att.lead, att.units, att.deadline) == (["镇综治中心"], ["各村（社区）"], "全年")
     att = parse_attribution("县政府办负责落实，9月底前")
     assert (att.lead, att.units, att.deadline) == (["县政府办"], [], "9月底前")
+
+
+def test_traditional_notice_reports_printed_characters_but_parses_simplified():
+    from desktop.importing import parse_pasted, to_json_dict
+
+    text = ("關於印發2018年政務公開工作要點的通知\n一、著力加強公開解讀回應工作\n"
+            "1.圍繞建設法治政府全面推進政務公開。把公開透明作為政府工作的基本制度。（市政府辦公室負責落實）\n")
+    parsed = parse_pasted(text)
+    assert parsed.tasks[0].title == "围绕建设法治政府全面推进政务公开"  # the ledger and window: simplified
+    data = to_json_dict(parsed)
+    assert data["tasks"][0]["title"] == "圍繞建設法治政府全面推進政務公開"  # as printed
+    assert data["tasks"][0]["lead_units"] == ["市政府辦公室"]
+    assert data["tasks"][0]["section"].startswith("一、著力加強")

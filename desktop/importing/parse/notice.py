@@ -45,8 +45,9 @@ def _join_cell_lines(cell: str) -> str:
     return out
 
 
-def clean_blocks(blocks: list) -> tuple[list, list[str]]:
-    """Widths, pinyin glosses, chrome lines and 繁→简 for every paragraph and cell."""
+def clean_blocks(blocks: list) -> tuple[list, list[str], normalise.ScriptMap | None]:
+    """Widths, pinyin glosses, chrome lines and 繁→简 for every paragraph and cell; with the map back
+    to the printed traditional characters when the notice was folded."""
     glosses = 0
     out: list = []
     for b in blocks:
@@ -69,14 +70,16 @@ def clean_blocks(blocks: list) -> tuple[list, list[str]]:
     if glosses:
         notes.append(f"已去除网页转载时夹带的拼音注音 {glosses} 处（如“區(qū)”），请核对。")
     flat = [x for b in out for x in ([c for row in b.rows for c in row] if isinstance(b, Table) else [b])]
+    script = None
     if normalise.looks_traditional("".join(flat[:400])):
         converted = normalise.to_simplified(_SEP.join(flat)).split(_SEP)
         if len(converted) == len(flat):
             it = iter(converted)
             out = [Table([[next(it) for _ in row] for row in b.rows]) if isinstance(b, Table) else next(it)
                    for b in out]
+            script = normalise.ScriptMap(converted, flat)
             notes.append("原文为繁体字，已转换为简体字解析（原文保留），请核对。")
-    return out, notes
+    return out, notes, script
 
 
 def lift_title_rows(blocks: list) -> list:
@@ -116,7 +119,7 @@ def _reflow(blocks: list) -> list:
 
 def parse_document(doc: SourceDocument, units_directory=None) -> ParsedNotice:
     original = _render(doc.blocks)
-    blocks, warnings = clean_blocks(doc.blocks)
+    blocks, warnings, script = clean_blocks(doc.blocks)
     warnings = list(doc.warnings) + warnings
     blocks = _reflow(lift_title_rows(flat_tables.recognise(blocks)))
     if not any(isinstance(b, Table) and any(any(c for c in r) for r in b.rows) or isinstance(b, str) and b
@@ -138,7 +141,7 @@ def parse_document(doc: SourceDocument, units_directory=None) -> ParsedNotice:
     return ParsedNotice(
         title=meta.title, doc_number=meta.doc_number, issuer=meta.issuer, date=meta.date, year=meta.year,
         recipients=meta.recipients, attachments=meta.attachments, warnings=warnings, tasks=tasks,
-        source_text=layout.text, original_text=original)
+        source_text=layout.text, original_text=original, script=script)
 
 
 def _finish(tasks: list[ParsedTask], meta, directory: UnitDirectory | None, warnings: list[str]) -> None:
