@@ -48,6 +48,15 @@ def _align(name: str):
             "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[name]
 
 
+def _cell_margins(y: int = 0, x: int = 0):
+    """``w:tblCellMar`` in twips: ``y`` above and below, ``x`` left and right (0: flush, as frame tables
+    for page numbers and 版记 need)."""
+    mar = _el("w:tblCellMar")
+    for side, v in (("top", y), ("left", x), ("bottom", y), ("right", x)):
+        mar.append(_el(f"w:{side}", w=str(v), type="dxa"))
+    return mar
+
+
 def _el(tag: str, **attrs: str):
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -255,10 +264,7 @@ class DocxWriter:
         tpr.append(_el("w:tblOverlap", val="never"))
         tpr.append(_el("w:tblW", w=str(w), type="dxa"))
         tpr.append(_el("w:tblLayout", type="fixed"))
-        mar = _el("w:tblCellMar")
-        for side in ("top", "left", "bottom", "right"):
-            mar.append(_el(f"w:{side}", w="0", type="dxa"))
-        tpr.append(mar)
+        tpr.append(_cell_margins())
         tbl.append(tpr)
         grid = _el("w:tblGrid")
         grid.append(_el("w:gridCol", w=str(w)))
@@ -385,10 +391,7 @@ class DocxWriter:
                            else _el(f"w:{side}", val="nil"))
         tpr.append(borders)
         tpr.append(_el("w:tblLayout", type="fixed"))
-        mar = _el("w:tblCellMar")
-        for side in ("top", "left", "bottom", "right"):
-            mar.append(_el(f"w:{side}", w="0", type="dxa"))
-        tpr.append(mar)
+        tpr.append(_cell_margins())
         tbl.append(tpr)
         grid = _el("w:tblGrid")
         grid.append(_el("w:gridCol", w=str(half)))
@@ -460,11 +463,8 @@ class DocxWriter:
         for col, w in zip(t.columns, widths, strict=True):
             col.width = w
         tblpr = t._tbl.tblPr
-        mar = _el("w:tblCellMar")
         tw = layout.DOCX_TWIPS_PER_PT
-        for side, v in (("top", layout.TABLE_PAD_Y), ("left", layout.TABLE_PAD_X),
-                        ("bottom", layout.TABLE_PAD_Y), ("right", layout.TABLE_PAD_X)):
-            mar.append(_el(f"w:{side}", w=str(round(v * tw)), type="dxa"))
+        mar = _cell_margins(round(layout.TABLE_PAD_Y * tw), round(layout.TABLE_PAD_X * tw))
         tblw = tblpr.find(qn("w:tblW"))
         tblw.set(qn("w:type"), "dxa")
         tblw.set(qn("w:w"), str(sum(w.twips for w in widths)))
@@ -543,9 +543,7 @@ class DocxWriter:
         for col, w in zip(t.columns, twips, strict=True):
             col.width = Pt(w / tw)
         tblpr = t._tbl.tblPr
-        mar = _el("w:tblCellMar")
-        for side, v in (("top", 0), ("left", layout.GRID_PAD_X), ("bottom", 0), ("right", layout.GRID_PAD_X)):
-            mar.append(_el(f"w:{side}", w=str(round(v * tw)), type="dxa"))
+        mar = _cell_margins(0, round(layout.GRID_PAD_X * tw))
         tblw = tblpr.find(qn("w:tblW"))
         tblw.set(qn("w:type"), "dxa")
         tblw.set(qn("w:w"), str(sum(twips)))

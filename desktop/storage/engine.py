@@ -14,9 +14,11 @@ inserted explicitly (undo, restore).
 """
 from __future__ import annotations
 
+import functools
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy import exc as sa_exc
@@ -194,3 +196,25 @@ def translate_error(exc: BaseException) -> LedgerError | None:
         if code.startswith(codes) or any(w in low for w in words):
             return LedgerError(f"{message}\n（{text}）", detail=text)
     return LedgerError(f"访问台账数据库时出错。\n（{text}）", detail=text)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn driver 'environment' errors into LedgerError; programming errors pass untouched."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except LedgerError:
+            raise
+        except Exception as e:
+            err = translate_error(e)
+            if err is None:
+                raise
+            raise err from e
+
+    return wrapper

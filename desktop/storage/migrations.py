@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Connection, Engine
 
-from desktop.storage.engine import make_engine, translate_error, write_engine
+from desktop.storage.engine import guarded, make_engine, translate_error, write_engine
 from desktop.storage.errors import LedgerError
 from desktop.storage.quickread import CURRENT_VERSION, VERSION_KEY
 
@@ -287,14 +287,7 @@ def migrate(url: str | URL) -> tuple[int, int]:
     check(url)  # refuse a newer or foreign database first
     engine = make_engine(url)
     try:
-        return upgrade(engine, None, migrate_server=True)
-    except LedgerError:
-        raise
-    except Exception as e:
-        err = translate_error(e)
-        if err is None:
-            raise
-        raise err from e
+        return guarded(upgrade)(engine, None, migrate_server=True)
     finally:
         engine.dispose()
 

@@ -11,13 +11,12 @@ always belongs to the same notice, and a task is never moved under its own subtr
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.engine import Row
@@ -37,7 +36,7 @@ from desktop.domain import (
 )
 from desktop.numbering import number_for
 from desktop.storage import migrations
-from desktop.storage.engine import fix_sequences, make_engine, make_sessions, sqlite_url, translate_error
+from desktop.storage.engine import fix_sequences, guarded, make_engine, make_sessions, sqlite_url
 from desktop.storage.errors import ConflictError, LedgerError, NotFoundError
 from desktop.storage.ledger import TaskSnapshot
 from desktop.storage.models import ChangeLog, Evidence, Notice, ProgressEntry, Task, TaskUnit, Unit
@@ -45,26 +44,7 @@ from desktop.storage.paths import BACKUP_DIR_NAME, DB_FILE_NAME, default_data_di
 from desktop.storage.quickread import build_tree, changes_since
 from desktop.tracking.status import settle
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _guarded(method: Callable[P, R]) -> Callable[P, R]:
-    """Turn driver 'environment' errors into LedgerError; programming errors pass untouched."""
-
-    @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return method(*args, **kwargs)
-        except LedgerError:
-            raise
-        except Exception as e:
-            err = translate_error(e)
-            if err is None:
-                raise
-            raise err from e
-
-    return wrapper
+_guarded = guarded  # the decorator every public method wears (name kept for the subclasses)
 
 
 # --- columns and values --------------------------------------------------------------------------
