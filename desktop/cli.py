@@ -330,7 +330,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
     def item_json(item, key: str) -> dict[str, Any]:
         return {**task_json(item.row, by_id[item.notice_id], today, years.get(item.notice_id)),
-                "notice_id": item.notice_id, key: item.due.days, "units": item.units}
+                "notice_id": item.notice_id, key: item.due.days, "owners": item.owners}
 
     if args.json:
         _print_json({"today": today.isoformat(), "days": args.days,

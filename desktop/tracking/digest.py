@@ -22,7 +22,7 @@ class DueItem:
     notice_id: int
     row: TaskRow
     due: Due
-    units: list[str]  # owners of the task (what the digest groups by)
+    owners: list[str]  # who the reminder goes to (units.owners, inherited where the row has none)
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Digest:
         groups: dict[str, tuple[list[DueItem], list[DueItem]]] = {}
         for which, items in ((0, self.overdue), (1, self.due_soon)):
             for item in items:
-                for unit in item.units:
+                for unit in item.owners:
                     groups.setdefault(unit, ([], []))[which].append(item)
         order = {u: i for i, u in enumerate(groups)}
         ranked = sorted(groups.items(), key=lambda kv: (not kv[1][0], order[kv[0]]))

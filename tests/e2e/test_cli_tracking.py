@@ -82,14 +82,15 @@ def test_digest_lists_what_tasks_json_says_is_overdue_or_due(data_dir, corpus_le
             nid, days, t = expected[item["id"]]
             assert TASK_KEYS <= set(item) and item["notice_id"] == nid and item[key] == days
             assert {k: item[k] for k in TASK_KEYS} == {k: t[k] for k in TASK_KEYS}
-            assert item["units"] == (t["lead_units"] or t["units"] or item["units"]) and item["units"]
+            # who the reminder goes to: the row's lead units, else its responsible units, else inherited
+            assert item["owners"] == (t["lead_units"] or t["units"] or item["owners"]) and item["owners"]
         assert [i[key] for i in items] == sorted((i[key] for i in items), reverse=key == "days_overdue")
     assert expected_over or expected_soon  # the dates chosen do exercise the digest
 
     code, text, _ = run(capsys, "--data-dir", str(data_dir), "digest", "--today", today)
     assert code == 0 and f"逾期 {len(expected_over)} 项" in text
     for item in got["overdue"] + got["due_soon"]:
-        for unit in item["units"]:
+        for unit in item["owners"]:
             assert f"【{unit}】" in text
 
 

@@ -290,8 +290,8 @@ def test_tracking_reads_equal_the_service_and_the_full_trees(filled):
             for due_by in (day + dt.timedelta(days=7), None):
                 assert quick.open_tasks(due_by) == service.open_tasks(due_by)
             short, whole = digest(quick.open_tasks(day + dt.timedelta(days=7)), day, 7, years), digest(full, day, 7, years)
-            key = [(i.notice_id, i.row.id, i.due, i.units) for i in whole.overdue + whole.due_soon]
-            assert [(i.notice_id, i.row.id, i.due, i.units) for i in short.overdue + short.due_soon] == key
+            key = [(i.notice_id, i.row.id, i.due, i.owners) for i in whole.overdue + whole.due_soon]
+            assert [(i.notice_id, i.row.id, i.due, i.owners) for i in short.overdue + short.due_soon] == key
             assert key, today
     finally:
         quick.close()

@@ -84,8 +84,8 @@ def test_inherited_units():
 
 def test_digest_groups_by_owner_units():
     d = digest({1: TREE}, D(2024, 3, 3), days=5)
-    assert [(i.row.id, i.due.days, i.units) for i in d.overdue] == [(2, 2, ["县发改局"])]
-    assert [(i.row.id, i.due.days, i.units) for i in d.due_soon] == [(5, 1, [NO_UNIT]), (3, 5, ["县财政局"])]
+    assert [(i.row.id, i.due.days, i.owners) for i in d.overdue] == [(2, 2, ["县发改局"])]
+    assert [(i.row.id, i.due.days, i.owners) for i in d.due_soon] == [(5, 1, [NO_UNIT]), (3, 5, ["县财政局"])]
     assert [(u, [i.row.id for i in o], [i.row.id for i in s]) for u, o, s in d.by_unit()] == [
         ("县发改局", [2], []), (NO_UNIT, [], [5]), ("县财政局", [], [3])]
     assert digest({1: TREE}, D(2024, 3, 3), days=0).due_soon == []
