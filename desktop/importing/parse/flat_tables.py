@@ -1,11 +1,16 @@
-"""Tables that arrive flattened into lines, recognised and rebuilt as Table blocks.
+"""Tables that arrive flattened into text, found and rebuilt into the same grid a Word table gives.
 
-Three shapes are read, each starting at a header whose labels are known (see ``columns``):
-  * one row per line, cells separated by tabs, pipes or wide spaces;
-  * one cell per line, each cell led by a tab, rows separated by blank lines (lines without the
-    tab continue the cell above: a cell wrapped mid-phrase);
-  * one cell per line with nothing marking rows: rows are rebuilt from what the cells are
-    (a heading, the task text, a list of units, a deadline — "2023年" / "6月底前" is one cell).
+The flattenings read (each a shape of the text, not a list of words):
+  * one row per line, cells split by tabs, pipes (``a | b | c |``) or wide spaces — under a header
+    line, or a run of at least three such lines that hold units or deadlines;
+  * every pipe on a line of its own between cells (``|`` / ``a`` / ``|`` / ``b``), with or without
+    empty cells where a row's leading and trailing pipes meet;
+  * one cell per line under a header of one label per line: rows led by a tab and separated by
+    blank lines, or nothing marking rows at all (blank lines between every cell, or none).
+Where the rows are lost, ``grid.RowBuilder`` rebuilds them from the kinds of the cells; where a row
+lost its covered cells, ``grid.place_row`` puts the rest back in their columns. A header is a run
+of label-shaped cells ending with a label the parser knows (see ``columns.is_header``), so a column
+named after its topic (民生实事) still stands in the header between known ones.
 """
 from __future__ import annotations
 
@@ -13,71 +18,99 @@ import re
 from collections import Counter
 
 from ..model import Table
-from ..normalise import join_pieces
-from .columns import CONTENT, DEADLINE, GROUP, LEAD, UNITS, is_header, role_of
-from .deadlines import is_deadline_cell
+from ..normalise import is_chrome, join_pieces
+from . import cells as K
+from .columns import GROUP, header_roles, is_header, label_like, role_of
+from .grid import RowBuilder, class_of, classes_from_kinds, place_row
 from .patterns import match_enum
-from .units import parse_attribution
 
 _SPLITTERS = [re.compile(r"\t"), re.compile(r"\s*[|｜]\s*"), re.compile(r"[ \u3000]{2,}"), re.compile(r"\s+")]
 _RULE_LINE = re.compile(r"^[\s|｜:：\-—=+]+$")
-_YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}\s*年度?$")
-_MAX_BUFFER = 8
+_PIPE = re.compile(r"^\s*[|｜]\s*$")
+_STOP = re.compile(r"^\s*(?:附\s*件|抄送|抄报|印发|联系人|联系电话)|^[（(]?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_MAX_CELL_LINES = 6
+
+
+def _stop(line: str) -> bool:
+    """A line that ends a table: 附件/抄送/a date line, or the web page's frame (关闭窗口, 分享到)."""
+    return bool(_STOP.match(line)) or is_chrome(line)
 
 
 def _split(line: str, rx: re.Pattern) -> list[str]:
     s = line.strip()
-    if rx.pattern.startswith(r"\s*[|"):
-        s = s.strip("|｜")
+    if rx is _SPLITTERS[1]:
+        s = re.sub(r"^[|｜]\s*|\s*[|｜]$", "", s)
     return [c.strip() for c in rx.split(s)]
 
+
+def header_prefix(tokens: list[str]) -> int:
+    """How many leading tokens form a header: label-shaped cells up to the last one the parser knows
+    (0 when they do not make a header)."""
+    n = 0
+    while n < len(tokens) and tokens[n].strip() and label_like(tokens[n]) and not match_enum(tokens[n]):
+        n += 1
+    while n and role_of(tokens[n - 1]) is None:
+        n -= 1
+    return n if n >= 2 and is_header(tokens[:n]) else 0
+
+
+def _widen(header: list[str], width: int) -> list[str]:
+    """A header narrower than its rows had a grouping label spanning two columns."""
+    if width <= len(header):
+        return header
+    roles = [role_of(h) for h in header]
+    at = roles.index(GROUP) + 1 if GROUP in roles else len(header)
+    return header[:at] + [""] * (width - len(header)) + header[at:]
+
+
+def _explicit_rows(header: list[str] | None, rows: list[list[str]]) -> Table:
+    """Rows known one per line: one width, cells that shifted left put back by kind."""
+    counts = Counter(len(r) for r in rows if any(c.strip() for c in r))
+    width = max(len(header or []), counts.most_common(1)[0][0] if counts else 0)
+    if header is not None:
+        header = _widen(header, width)
+        classes = [class_of(r) for r in header_roles(header)]
+    else:
+        full = [r for r in rows if len(r) == width]
+        classes = classes_from_kinds([K.kind(c) for r in full[:1] for c in r])
+        if len(classes) != width:
+            return Table(rows)
+    placed = [place_row(r, classes) for r in rows]
+    return Table(([header] if header is not None else []) + placed)
+
+
+def _stream_table(header: list[str] | None, tokens: list[str]) -> Table | None:
+    """Rows rebuilt from a stream of cells (see ``grid``)."""
+    if header is not None:
+        classes = [class_of(r) for r in header_roles(header)]
+    else:
+        classes = classes_from_kinds([K.kind(t) for t in tokens])
+    if len(classes) < 2:
+        return None
+    builder = RowBuilder(classes)
+    builder.feed(tokens)
+    rows, numbered = builder.grid()
+    if len([r for r in rows if any(r)]) < 1:
+        return None
+    head = header if header is not None else [""] * len(classes)
+    if numbered:
+        head = ["序号", *head]
+    return Table([head, *rows])
+
+
+# ---------------------------------------------------------------- one row per line
 
 def _single_line_header(line: str) -> re.Pattern | None:
     for rx in _SPLITTERS:
         cells = _split(line, rx)
-        if len(cells) >= 3 and is_header(cells) and (rx is not _SPLITTERS[3] or all(role_of(c) for c in cells)):
+        if len(cells) >= 2 and is_header(cells) and (rx is not _SPLITTERS[3] or all(role_of(c) for c in cells)):
             return rx
     return None
 
 
-def _label_run(blocks: list, i: int) -> tuple[list[str], int, bool] | None:
-    """Consecutive one-label lines starting at ``i``: (labels, index after them, tab-led)."""
-    labels, j, tabbed = [], i, True
-    while j < len(blocks) and isinstance(blocks[j], str):
-        line = blocks[j]
-        if not line.strip():
-            j += 1
-            continue
-        if role_of(line) is None:
-            break
-        labels.append(line.strip())
-        tabbed = tabbed and line.startswith("\t")
-        j += 1
-    if len(labels) >= 3 and is_header(labels):
-        return labels, j, tabbed
-    return None
-
-
-def _align(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    """Give header and rows one width; a header shorter than the rows had a label spanning columns."""
-    counts = Counter(len(r) for r in rows if any(r))
-    width = max(len(header), counts.most_common(1)[0][0] if counts else 0)
-    if width > len(header):
-        roles = [role_of(h) for h in header]
-        at = roles.index(GROUP) + 1 if GROUP in roles else len(header)
-        header = header[:at] + [""] * (width - len(header)) + header[at:]
-    fixed = []
-    for r in rows:
-        if len(r) > width:
-            r = r[:width - 1] + ["".join(r[width - 1:])]
-        fixed.append(r + [""] * (width - len(r)))
-    return header, fixed
-
-
-def _delimited(blocks: list, start: int, rx: re.Pattern) -> tuple[Table, int]:
-    header = _split(blocks[start], rx)
+def _delimited(blocks: list, start: int, rx: re.Pattern, header: list[str] | None) -> tuple[Table, int]:
     rows: list[list[str]] = []
-    j = start + 1
+    j = start
     blank = False
     while j < len(blocks) and isinstance(blocks[j], str):
         line = blocks[j]
@@ -91,7 +124,7 @@ def _delimited(blocks: list, start: int, rx: re.Pattern) -> tuple[Table, int]:
         cells = _split(line, rx)
         if len(cells) >= 2:
             rows.append(cells)
-        elif rows and not blank:
+        elif rows and not blank and not _stop(line):
             last = rows[-1]
             k = max((n for n, c in enumerate(last) if c), default=len(last) - 1)
             last[k] = join_pieces(last[k], line.strip())
@@ -99,8 +132,86 @@ def _delimited(blocks: list, start: int, rx: re.Pattern) -> tuple[Table, int]:
             break
         blank = False
         j += 1
-    header, rows = _align(header, rows)
-    return Table([header, *rows]), j
+    return _explicit_rows(header, rows), j
+
+
+def _pipe_rows_run(blocks: list, i: int) -> int:
+    """Lines from ``i`` that are rows of an inline pipe table without a header (≥3 lines of ≥3
+    cells, most holding a units or deadline cell)."""
+    j, hits, n = i, 0, 0
+    while j < len(blocks) and isinstance(blocks[j], str) and blocks[j].count("|") + blocks[j].count("｜") >= 2:
+        cells = _split(blocks[j], _SPLITTERS[1])
+        if len(cells) < 2:
+            break
+        n += 1
+        hits += any(K.kind(c) in (K.UNITS, K.DEADLINE) for c in cells)
+        j += 1
+    return j if n >= 3 and hits >= 0.6 * n else i
+
+
+# ---------------------------------------------------------------- every pipe on its own line
+
+def _pipe_stream(blocks: list, i: int) -> tuple[list[str], int]:
+    """Cells between pipe lines from ``i`` (a lone pipe line, or a cell line followed by one)."""
+    tokens: list[str] = []
+    buf: list[str] = []
+    buf_start = i
+    prev_pipe = False
+    j = i
+    while j < len(blocks) and isinstance(blocks[j], str):
+        line = blocks[j]
+        if _PIPE.match(line):
+            if buf:
+                tokens.append(_join(buf))
+                buf = []
+            elif prev_pipe:
+                tokens.append("")
+            prev_pipe = True
+        elif line.strip():
+            if _stop(line):
+                break
+            if not buf:
+                buf_start = j
+            buf.append(line.strip())
+            prev_pipe = False
+            if len(buf) > _MAX_CELL_LINES:
+                return tokens, buf_start
+        j += 1
+    if buf and len(buf) == 1 and not _stop(buf[0]):
+        tokens.append(buf[0])
+        return tokens, j
+    return tokens, (buf_start if buf else j)
+
+
+def _join(lines: list[str]) -> str:
+    out = lines[0]
+    for line in lines[1:]:
+        out = join_pieces(out, line)
+    return out
+
+
+# ---------------------------------------------------------------- one cell per line
+
+def _label_run(blocks: list, i: int) -> tuple[list[str], int, bool] | None:
+    """A header of one label per line from ``i``: (labels, index after them, tab-led)."""
+    labels: list[str] = []
+    ends: list[int] = []
+    j, tabbed = i, True
+    while j < len(blocks) and isinstance(blocks[j], str) and len(labels) < 12:
+        line = blocks[j]
+        if not line.strip():
+            j += 1
+            continue
+        if not label_like(line) or match_enum(line.strip()):
+            break
+        labels.append(line.strip())
+        tabbed = tabbed and line.startswith("\t")
+        j += 1
+        ends.append(j)
+    n = header_prefix(labels)
+    if n < 3:
+        return None
+    return labels[:n], ends[n - 1], tabbed
 
 
 def _tab_led(blocks: list, labels: list[str], j: int) -> tuple[Table, int]:
@@ -122,98 +233,36 @@ def _tab_led(blocks: list, labels: list[str], j: int) -> tuple[Table, int]:
         j += 1
     if cur is not None:
         rows.append(cur)
-    header, rows = _align(labels, rows)
-    return Table([header, *rows]), j
+    return _explicit_rows(labels, rows), j
 
 
-def _kind(cell: str) -> str:
-    if is_deadline_cell(cell):
-        return "D"
-    e = match_enum(cell)
-    if e and e.style == "cn" and len(cell) <= 40 and "。" not in cell.rstrip("。"):
-        return "H"
-    att = parse_attribution(cell, plain_list=True)
-    if att and (att.units or att.lead) and not att.deadline and len(cell) <= 300:
-        return "U"
-    return "T"
-
-
-def _stream(blocks: list, labels: list[str], j: int) -> tuple[Table | None, int]:
-    """Rebuild rows from one-cell-per-line text by what each cell is."""
-    roles = [role_of(h) for h in labels]
-    has_deadline = DEADLINE in roles
-    col = {r: roles.index(r) for r in (GROUP, CONTENT, UNITS, LEAD, DEADLINE) if r in roles}
-    rows: list[list[str]] = []
-    buf: list[tuple[str, str, int]] = []
-    end = j
+def _cell_lines(blocks: list, j: int, classes: list[str]) -> tuple[list[str], int]:
+    """Cells of a one-cell-per-line table from ``j``: up to a stop line, another table, or a run of
+    text longer than the text columns can hold with room for headings (prose after the table)."""
+    text_cols = sum(1 for c in classes if c == "text")
+    limit = text_cols + 2 if len(set(classes) - {"text"}) else 10 ** 6
+    tokens: list[str] = []
+    ends: list[int] = []
+    run_start = None
     while j < len(blocks) and isinstance(blocks[j], str):
-        cell = blocks[j].strip()
+        line = blocks[j].strip()
         j += 1
-        if not cell:
+        if not line:
             continue
-        kind = _kind(cell)
-        if kind == "D" and buf and buf[-1][0] == "D" and _YEAR_ONLY.match(buf[-1][1]):
-            buf[-1] = ("D", buf[-1][1] + cell, j)
-            end = j
-            rows[-1][col[DEADLINE]] = buf[-1][1]
-            continue
-        if kind == "D" and not any(k == "T" for k, _, _ in buf):
-            kind = "T"
-        buf.append((kind, cell, j))
-        closes = kind == "D" or (kind == "U" and not has_deadline)
-        if closes:
-            row = _make_row(buf, roles, col)
-            if row is None:
-                buf = []
-                break
-            rows.extend(row)
-            end = j
-            buf = [buf[-1]] if kind == "D" else []
-        elif len(buf) > _MAX_BUFFER:
+        if _stop(line) or len(line) > 600:
+            j -= 1
             break
-    if not rows:
-        return None, j
-    return Table([labels, *rows]), end
-
-
-def _make_row(buf, roles, col) -> list[list[str]] | None:
-    cells = [b for b in buf if not (b[0] == "D" and b is buf[0] and len(buf) > 1)]
-    width = len(roles)
-    deadline = cells[-1][1] if cells[-1][0] == "D" else ""
-    rest = cells[:-1] if deadline else cells
-    units = ""
-    if rest and rest[-1][0] == "U":
-        units = rest[-1][1]
-        rest = rest[:-1]
-    if not rest:
-        return None
-    content = rest[-1][1]
-    out: list[list[str]] = []
-    group = ""
-    for kind, text, _ in rest[:-1]:
-        if kind == "H" or GROUP not in col:
-            heading = [""] * width
-            heading[0] = text
-            out.append(heading)
+        if K.kind(line) in (K.TEXT, K.HEADING):
+            run_start = len(tokens) if run_start is None else run_start
+            if len(tokens) + 1 - run_start > limit:
+                j = ends[run_start - 1] if run_start else j
+                tokens = tokens[:run_start]
+                return tokens, j
         else:
-            group = text
-    row = [""] * width
-    if GROUP in col:
-        row[col[GROUP]] = group
-    if CONTENT in col:
-        row[col[CONTENT]] = content
-    elif GROUP in col:
-        row[col[GROUP]] = content
-    unit_col = col.get(UNITS, col.get(LEAD))
-    if unit_col is not None:
-        row[unit_col] = units
-    if DEADLINE in col:
-        row[col[DEADLINE]] = deadline
-    out.append(row)
-    return out
-
-
-_HINT = re.compile(r"序号|任务|内容|单位|时限|时间|措施|要求|部门|科室|事项")
+            run_start = None
+        tokens.append(line)
+        ends.append(j)
+    return tokens, j
 
 
 def recognise(blocks: list) -> list:
@@ -222,20 +271,60 @@ def recognise(blocks: list) -> list:
     i = 0
     while i < len(blocks):
         b = blocks[i]
-        if isinstance(b, str) and b.strip() and len(b) <= 300 and _HINT.search(b):
-            rx = _single_line_header(b)
-            if rx is not None:
-                table, i = _delimited(blocks, i, rx)
-                out.append(table)
-                continue
-            run = _label_run(blocks, i) if role_of(b) is not None else None
-            if run:
-                labels, j, tabbed = run
-                table, k = _tab_led(blocks, labels, j) if tabbed else _stream(blocks, labels, j)
-                if table is not None and len(table.rows) > 1:
-                    out.append(table)
-                    i = k
-                    continue
+        if not isinstance(b, str) or not b.strip():
+            out.append(b)
+            i += 1
+            continue
+        found = _at(blocks, i)
+        if found is not None:
+            table, i = found
+            out.append(table)
+            continue
         out.append(b)
         i += 1
     return out
+
+
+def _next_line(blocks: list, i: int) -> str:
+    j = i + 1
+    while j < len(blocks) and isinstance(blocks[j], str) and not blocks[j].strip():
+        j += 1
+    return blocks[j] if j < len(blocks) and isinstance(blocks[j], str) else ""
+
+
+def _at(blocks: list, i: int) -> tuple[Table, int] | None:
+    """A flattened table starting at line ``i``, and the index after it."""
+    line = blocks[i]
+    if len(line) > 300:
+        return None
+    if _PIPE.match(line) or _PIPE.match(_next_line(blocks, i)) and len(line.strip()) <= 40:
+        tokens, j = _pipe_stream(blocks, i)
+        if len(tokens) >= 6:
+            start = next((n for n, t in enumerate(tokens) if t.strip()), 0)
+            n = header_prefix(tokens[start:])
+            header = tokens[start:start + n] if n else None
+            table = _stream_table(header, tokens[start + n:] if n else tokens)
+            if table is not None and len(table.rows) > 2:
+                return table, j
+    rx = _single_line_header(line)
+    if rx is not None:
+        table, j = _delimited(blocks, i + 1, rx, _split(line, rx))
+        if len(table.rows) > 1:
+            return table, j
+    end = _pipe_rows_run(blocks, i)
+    if end > i:
+        table, _ = _delimited(blocks[:end], i, _SPLITTERS[1], None)
+        return table, end
+    if label_like(line):
+        run = _label_run(blocks, i)
+        if run:
+            labels, j, tabbed = run
+            if tabbed:
+                table, k = _tab_led(blocks, labels, j)
+            else:
+                classes = [class_of(r) for r in header_roles(labels)]
+                tokens, k = _cell_lines(blocks, j, classes)
+                table = _stream_table(labels, tokens)
+            if table is not None and len(table.rows) > 1:
+                return table, k
+    return None

@@ -22,8 +22,14 @@ DATE_LINE = re.compile(
     rf"(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*日\s*[）)]?$")
 _DOCTYPE = re.compile(r"(?:通知|意见|方案|要点|安排|决定|办法|通报|报告|计划|规划|规定|细则|批复|公告|通告|函|纪要|"
                       r"分解表|清单|制度|规则|请示|复函|公报|指引|指南|措施|任务|台账)$")
-_PLAIN_TITLE = re.compile(r"(?:要点|安排|方案|计划|意见|分解表|清单|细则|办法|措施|任务|台账)$")
-_LABELLED = re.compile(r"^\s*(发文字号|文号|成文日期|发文日期|发文机关|发布机构|标题|名称)\s*[:：]\s*(.+)$")
+_PLAIN_TITLE = re.compile(r"(?:要点|安排|方案|计划|意见|分解表|清单|细则|办法|措施|任务|台账|分工|规划)"
+                          r"(?:[（(][^（）()]{2,16}[)）])?$")
+_LABELLED = re.compile(r"^\s*(发文字号|文号|成文日期|发文日期|发文机关|发文机构|发布机构|标题|名称)\s*[:：]\s*(.+)$")
+# a policy library's metadata list: "1. [主题分类] 综合政务" / "【发文机构】北京市…" (any label in brackets)
+_LISTED = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]\s*)?[\[【]\s*([\u4e00-\u9fff]{2,8})\s*[\]】]\s*(.*)$")
+_META_LABELS = ("发文字号", "文号", "成文日期", "发文日期", "发文机关", "发文机构", "发布机构", "标题", "名称", "索引号",
+                "主题分类", "发布日期", "实施日期", "废止日期", "有效性", "文件来源", "联合发文单位")
+_FILE_NAME = re.compile(r"^(.{2,80}?)\.(?:docx?|wps|pdf|ofd|xlsx?|et|txt|html?)$", re.I)
 _ATTACH = re.compile(r"^\s*附\s*件\s*(\d{0,2}|[一二三四五六七八九十]{0,2})\s*[:：]\s*(.*)$")
 _ATTACH_SEP = re.compile(r"^\s*附\s*件\s*(\d{0,2}|[一二三四五六七八九十]{0,2})\s*[:：]?\s*$")
 _AFTER_DATE = re.compile(r"^[（(][^（）()]{2,12}[)）]$")  # (此件公开发布)
@@ -102,14 +108,18 @@ def extract(paras: list[Para], tables: list) -> Meta:
     texts = [p.text.strip() for p in paras]
     meta = Meta()
     labelled: dict[str, str] = {}
-    for t in texts[:60]:
+    for i, t in enumerate(texts[:60]):
         if m := _LABELLED.match(t):
             labelled.setdefault(m.group(1), m.group(2).strip())
+        elif m := _LISTED.match(t):
+            meta.skip.add(i)
+            if m.group(2).strip():
+                labelled.setdefault(m.group(1), m.group(2).strip())
     for tp in tables:
         for row in tp.table.rows[:12]:
             for a, b in zip(row, row[1:], strict=False):
                 key = re.sub(r"\s|[:：]", "", a)
-                if key in ("发文字号", "文号", "成文日期", "发文机关", "发布机构", "标题", "名称") and b.strip():
+                if key in _META_LABELS and b.strip():
                     labelled.setdefault(key, b.strip())
 
     sig = _find_signature(texts)
@@ -129,7 +139,7 @@ def extract(paras: list[Para], tables: list) -> Meta:
             break
     if meta.doc_number is None and (v := labelled.get("发文字号") or labelled.get("文号")):
         m = DOCNO.search(v)
-        meta.doc_number = normalise_docno(m) if m else v
+        meta.doc_number = normalise_docno(m) if m else v if re.search(r"\d", v) else None
     # recipients: the first line ending with a colon before the signature
     first = title_at[1] + 1 if title_at else 0
     for i in range(first, min(first + 6, limit if sig else len(texts))):
@@ -152,7 +162,7 @@ def extract(paras: list[Para], tables: list) -> Meta:
     else:
         meta.body_start = title_at[1] + 1 if title_at else 0
     if meta.issuer is None:
-        v = labelled.get("发文机关") or labelled.get("发布机构")
+        v = labelled.get("发文机关") or labelled.get("发文机构") or labelled.get("发布机构")
         if v:
             meta.issuer = v
         elif meta.title and "关于" in meta.title:
@@ -160,6 +170,8 @@ def extract(paras: list[Para], tables: list) -> Meta:
             meta.issuer = head if _issuer_like(head) else None
     if meta.date is None and (v := labelled.get("成文日期") or labelled.get("发文日期")):
         meta.date = parse_date(v)
+    if not meta.title and (v := labelled.get("标题")) and _plain(v):
+        meta.title = v
     if not meta.title:
         meta.title = _plain_title(texts, meta)
     _attachments(texts, meta)
@@ -168,8 +180,14 @@ def extract(paras: list[Para], tables: list) -> Meta:
 
 
 def _plain_title(texts: list[str], meta: Meta) -> str | None:
-    """Where no 关于…的通知 is printed: the printed 要点/方案 title, else None."""
+    """Where no 关于…的通知 is printed: the printed 要点/方案 title, else None. A line that only repeats
+    the name of a file printed on the page ("X.docx" on a document-sharing site) is the page's label
+    of the file, not the document's own title line."""
+    files = {m.group(1).strip() for t in texts[:80] if (m := _FILE_NAME.match(t.strip()))}
     for i, t in enumerate(texts[:80]):
+        if t in files:
+            meta.skip.add(i)
+            continue
         if _plain(t) and len(t) >= 6 and _PLAIN_TITLE.search(t) and not match_enum(t) and i not in meta.skip:
             meta.skip.add(i)
             return t
@@ -201,6 +219,9 @@ def _attachments(texts: list[str], meta: Meta) -> None:
 
 def _year(meta: Meta) -> int | None:
     for s in (meta.title or "",):
+        # a plan for a span of years (2016-2020年) is the first year's
+        if m := re.search(r"((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年", s):
+            return int(m.group(1))
         if m := re.search(r"((?:19|20)\d{2})\s*年", s):
             return int(m.group(1))
     if meta.date:

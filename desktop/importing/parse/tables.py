@@ -9,21 +9,12 @@ from __future__ import annotations
 import re
 
 from ..model import ParsedTask
-from .columns import CONTENT, DEADLINE, GROUP, LEAD, SEQ, UNITS, is_header, role_of
+from . import cells as K
+from .columns import CONTENT, DEADLINE, GROUP, LEAD, SEQ, UNITS, assign_roles, is_header
 from .deadlines import clean as clean_deadline
 from .layout import Layout, TablePos
 from .patterns import first_clause, match_enum
 from .units import parse_attribution, split_names
-
-
-def _roles(header: list[str]) -> list[str | None]:
-    roles: list[str | None] = []
-    for cell in header:
-        role = role_of(cell) if cell.strip() else None
-        if not cell.strip() and roles and roles[-1] == GROUP:
-            role = GROUP
-        roles.append(role)
-    return roles
 
 
 def _heading(text: str) -> str:
@@ -36,7 +27,7 @@ def _title(text: str) -> str:
 
 
 def _units(cell: str) -> tuple[list[str], list[str]]:
-    if not cell.strip():
+    if not cell.strip() or K.NO_UNIT.match(cell.strip()):
         return [], []
     att = parse_attribution(cell, plain_list=True)
     if att and (att.lead or att.units):
@@ -51,14 +42,23 @@ def _find_header(rows: list[list[str]]) -> int | None:
     return None
 
 
+def looks_like_task_table(roles: list[str], rows: list[list[str]]) -> bool:
+    """A table without a header is a task table when its cells give it a body and units or deadlines,
+    over at least two rows."""
+    return CONTENT in roles and bool({UNITS, LEAD, DEADLINE} & set(roles)) and len(rows) >= 2
+
+
 def tasks_from_table(tp: TablePos, layout: Layout) -> list[ParsedTask]:
     rows = tp.table.rows
     h = _find_header(rows)
-    if h is None:
-        return []
     width = max(len(r) for r in rows)
-    header = rows[h] + [""] * (width - len(rows[h]))
-    roles = _roles(header)
+    data = [r + [""] * (width - len(r)) for r in rows[(h + 1 if h is not None else 0):]]
+    header = rows[h] + [""] * (width - len(rows[h])) if h is not None else None
+    roles = assign_roles(header, data)
+    if h is None and not looks_like_task_table(roles, data):
+        return []
+    if header is None:
+        header, h = [""] * width, -1
     group_cols = [c for c, r in enumerate(roles) if r == GROUP]
     content_col = roles.index(CONTENT) if CONTENT in roles else None
     if content_col is None and not group_cols:
