@@ -31,6 +31,8 @@ def to_json_dict(parsed: ParsedNotice) -> dict:
                 "due_date": t.due_date.isoformat() if t.due_date else None,
                 "deadline_kind": t.deadline_kind,
                 "source_span": [t.source_span[0], t.source_span[1]],
+                "confidence": round(t.confidence, 2),
+                "evidence": list(t.evidence),
             }
             for t in parsed.tasks
         ],

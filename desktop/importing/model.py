@@ -14,6 +14,7 @@ class Table:
     """A table as a grid of cell strings; merged-away cells are empty strings."""
 
     rows: list[list[str]]
+    rebuilt: str = ""  # how a table that arrived as text was rebuilt (shown in each row's evidence)
 
 
 Block = str | Table
@@ -45,6 +46,8 @@ class ParsedTask:
     due_date: dt.date | None = None
     deadline_kind: str = "none"  # date | year_round | long_term | recurring | none
     source_span: tuple[int, int] = (0, 0)
+    confidence: float = 1.0  # how sure the reading is (0..1); low values are flagged for checking
+    evidence: list[str] = field(default_factory=list)  # why it was read so, in Chinese
 
 
 @dataclass

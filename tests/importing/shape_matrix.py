@@ -432,6 +432,8 @@ def unfair(grid: Grid, v: Variant) -> str | None:
         # two columns of unit names and no header: nothing says which one holds the lead units
         return "no header + separate 牵头/责任 columns: which column leads cannot be told"
     lay = layout(grid, v)
+    if v.carrier in ("pipes", "pipe-lines") and any("|" in x or "｜" in x for row in flat_rows(lay, v.merge) for x in row):
+        return "a cell holds a pipe: the pipe flattenings would split it"
     if v.carrier == "cells-blank" and has_empty_cell(lay, v.merge):
         # one cell per line with a blank line between rows: an empty cell is an empty line, the same
         # as the row separator
@@ -625,3 +627,53 @@ def _xlsx(lay: Layout, v: Variant, path: Path) -> Path:
                                    end_row=first + r + cell.span - 1, end_column=c + 1)
     wb.save(path)
     return path
+
+
+def read_back(path: Path, v: Variant) -> tuple[str | None, list[list[str]]]:
+    """A .docx/.html/.xlsx rendering read back with its format's own library, merged cells filled from
+    the merged cell: (the text above the table, the table's rows). Checks the generator, not the parser."""
+    if v.carrier == "docx":
+        import docx
+
+        d = docx.Document(str(path))
+        above = next((p.text for p in d.paragraphs if p.text.strip()), None)
+        return above, [[c.text for c in row.cells] for row in d.tables[0].rows]
+    if v.carrier == "html":
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        grid: dict[tuple[int, int], str] = {}
+        for r, tr in enumerate(soup.find("table").find_all("tr")):
+            c = 0
+            for td in tr.find_all(["td", "th"]):
+                while (r, c) in grid:
+                    c += 1
+                for k in range(int(td.get("rowspan", 1))):
+                    grid[(r + k, c)] = td.get_text()
+                c += 1
+        n = 1 + max(r for r, _c in grid)
+        return soup.find("h2").get_text(), [[grid[(r, c)] for c in range(1 + max(c for rr, c in grid if rr == r))]
+                                            for r in range(n)]
+    if v.carrier == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path)
+        ws = wb.active
+        values = {(cell.row, cell.column): cell.value for row in ws.iter_rows() for cell in row}
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if rng.min_row > 1:  # the title row's merge is not a table cell
+                        values[(r, c)] = values[(rng.min_row, rng.min_col)]
+        title_merged = any(rng.min_row == rng.max_row == 1 for rng in ws.merged_cells.ranges)
+        above = f"{values.get((1, 1))}{' (merged row)' if title_merged else ''}"
+        rows = [[str(values.get((r, c)) or "") for c in range(1, ws.max_column + 1)] for r in range(2, ws.max_row + 1)]
+        return above, rows
+    raise ValueError(v.carrier)
+
+
+def expected_read_back(grid: Grid, v: Variant) -> tuple[str, list[list[str]]]:
+    """What ``read_back`` must give for a faithful rendering."""
+    lay = layout(grid, v)
+    above = lay.title + (" (merged row)" if v.title == "merged-row" and lay.width > 1 else "")
+    return above, flat_rows(lay, "repeat" if v.merge in ("native", "repeat") else "blank")

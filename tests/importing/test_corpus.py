@@ -36,11 +36,12 @@ def test_json_shape_and_spans(name, corpus_dir):
     data = to_json_dict(parsed)
     assert list(data) == ["title", "doc_number", "issuer", "date", "year", "recipients", "warnings", "tasks"]
     keys = ["level", "number", "section", "title", "text", "lead_units", "units", "deadline", "due_date",
-            "deadline_kind", "source_span"]
+            "deadline_kind", "source_span", "confidence", "evidence"]
     json.dumps(data, ensure_ascii=False)
     for t, task in zip(data["tasks"], parsed.tasks, strict=True):
         assert list(t) == keys
         assert t["deadline_kind"] in ("date", "year_round", "long_term", "recurring", "none")
+        assert 0.0 <= t["confidence"] <= 1.0 and t["evidence"] and all(isinstance(e, str) for e in t["evidence"])
         start, end = t["source_span"]
         assert 0 <= start < end <= len(parsed.source_text)
         assert task.text[:6] in parsed.source_text[start:end]

@@ -147,8 +147,8 @@ def test_digest_and_stats_helpers_of_the_ledger(ledger: Ledger, sample):
                             sample["B1"]: {"due_date": D(2024, 3, 5), "deadline_kind": DeadlineKind.DATE}})
     d = ledger.digest(D(2024, 3, 2), days=7)
     assert [i.row.id for i in d.overdue] == [sample["A1a"]] and [i.row.id for i in d.due_soon] == [sample["B1"]]
-    assert d.overdue[0].units == ["X县发展和改革局"]  # inherited from A1 (lead)
-    assert d.due_soon[0].units == ["（未明确单位）"] and d.count() == 2
+    assert d.overdue[0].owners == ["X县发展和改革局"]  # inherited from A1 (lead)
+    assert d.due_soon[0].owners == ["（未明确单位）"] and d.count() == 2
     stats = {(s.unit, s.role.value): s for s in ledger.stats(D(2024, 3, 2), notice_id=sample["notice"])}
     assert (stats["X县发展和改革局", "lead"].total, stats["X县发展和改革局", "lead"].overdue) == (2, 1)
     with pytest.raises(NotFoundError):

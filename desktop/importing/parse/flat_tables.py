@@ -63,7 +63,7 @@ def _widen(header: list[str], width: int) -> list[str]:
     return header[:at] + [""] * (width - len(header)) + header[at:]
 
 
-def _explicit_rows(header: list[str] | None, rows: list[list[str]]) -> Table:
+def _explicit_rows(header: list[str] | None, rows: list[list[str]], how: str) -> Table:
     """Rows known one per line: one width, cells that shifted left put back by kind."""
     counts = Counter(len(r) for r in rows if any(c.strip() for c in r))
     width = max(len(header or []), counts.most_common(1)[0][0] if counts else 0)
@@ -74,12 +74,12 @@ def _explicit_rows(header: list[str] | None, rows: list[list[str]]) -> Table:
         full = [r for r in rows if len(r) == width]
         classes = classes_from_kinds([K.kind(c) for r in full[:1] for c in r])
         if len(classes) != width:
-            return Table(rows)
+            return Table(rows, how)
     placed = [place_row(r, classes) for r in rows]
-    return Table(([header] if header is not None else []) + placed)
+    return Table(([header] if header is not None else []) + placed, how)
 
 
-def _stream_table(header: list[str] | None, tokens: list[str]) -> Table | None:
+def _stream_table(header: list[str] | None, tokens: list[str], how: str) -> Table | None:
     """Rows rebuilt from a stream of cells (see ``grid``)."""
     if header is not None:
         classes = [class_of(r) for r in header_roles(header)]
@@ -95,7 +95,7 @@ def _stream_table(header: list[str] | None, tokens: list[str]) -> Table | None:
     head = header if header is not None else [""] * len(classes)
     if numbered:
         head = ["序号", *head]
-    return Table([head, *rows])
+    return Table([head, *rows], how + "，行按单元格的种类和顺序划分")
 
 
 # ---------------------------------------------------------------- one row per line
@@ -132,7 +132,8 @@ def _delimited(blocks: list, start: int, rx: re.Pattern, header: list[str] | Non
             break
         blank = False
         j += 1
-    return _explicit_rows(header, rows), j
+    how = {0: "制表符分隔", 1: "竖线分隔"}.get(_SPLITTERS.index(rx), "空格分隔")
+    return _explicit_rows(header, rows, f"由{how}的文字重建"), j
 
 
 def _pipe_rows_run(blocks: list, i: int) -> int:
@@ -233,7 +234,7 @@ def _tab_led(blocks: list, labels: list[str], j: int) -> tuple[Table, int]:
         j += 1
     if cur is not None:
         rows.append(cur)
-    return _explicit_rows(labels, rows), j
+    return _explicit_rows(labels, rows, "由每格一行的文字重建"), j
 
 
 def _cell_lines(blocks: list, j: int, classes: list[str]) -> tuple[list[str], int]:
@@ -302,8 +303,10 @@ def _at(blocks: list, i: int) -> tuple[Table, int] | None:
         if len(tokens) >= 6:
             start = next((n for n, t in enumerate(tokens) if t.strip()), 0)
             n = header_prefix(tokens[start:])
+            if not n and not _PIPE.match(line) and header_prefix(tokens[start + 1:]):
+                return None  # the line before a row's leading pipe is not a cell (a title): start at the pipe
             header = tokens[start:start + n] if n else None
-            table = _stream_table(header, tokens[start + n:] if n else tokens)
+            table = _stream_table(header, tokens[start + n:] if n else tokens, "由竖线各占一行的文字重建")
             if table is not None and len(table.rows) > 2:
                 return table, j
     rx = _single_line_header(line)
@@ -324,7 +327,7 @@ def _at(blocks: list, i: int) -> tuple[Table, int] | None:
             else:
                 classes = [class_of(r) for r in header_roles(labels)]
                 tokens, k = _cell_lines(blocks, j, classes)
-                table = _stream_table(labels, tokens)
+                table = _stream_table(labels, tokens, "由每格一行的文字重建")
             if table is not None and len(table.rows) > 1:
                 return table, k
     return None

@@ -17,7 +17,7 @@ from .deadlines import interpret
 from .layout import build_layout
 from .metadata import extract
 from .patterns import INLINE_ORDINAL, match_enum
-from .structure import LABEL_LINE, tasks_from_prose
+from .structure import LABEL_LINE, framing, tasks_from_prose
 from .tables import tasks_from_tables
 from .units import UnitDirectory, is_collective, resolve_all
 
@@ -133,7 +133,14 @@ def parse_document(doc: SourceDocument, units_directory=None) -> ParsedNotice:
         if any(match_enum(p.text) for i, p in enumerate(paras) if i >= meta.body_start and i not in meta.skip):
             warnings.append("本通知附有任务分解表：任务按表格逐行列出，正文（含通知本身）中的条目未重复列入，请核对。")
     else:
-        tasks = tasks_from_prose(layout, paras, meta)
+        tasks, tops = tasks_from_prose(layout, paras, meta)
+        frame = framing(tasks, tops)
+        if frame:
+            names = list(dict.fromkeys((tasks[k].section or f"{tasks[k].number or ''}{tasks[k].title}").split(" > ")[0]
+                                       for k in sorted(frame)))
+            warnings.append(f"“{'”“'.join(names[:4])}”等 {len(names)} 个部分是总体要求或组织保障，没有列出责任单位，"
+                            "未作为任务列入，请核对。")
+            tasks = [t for k, t in enumerate(tasks) if k not in frame]
     directory = UnitDirectory(units_directory) if units_directory else None
     _finish(tasks, meta, directory, warnings)
     if not meta.title_found and not meta.title:
@@ -159,8 +166,18 @@ def _finish(tasks: list[ParsedTask], meta, directory: UnitDirectory | None, warn
             warnings.append(f"第 {n} 项任务的完成时限“{t.deadline}”未能识别为日期，请核对。")
         t.title = re.sub(r"\s+", " ", t.title).strip()
     if not tasks:
-        warnings.append("没有识别到任务条目（如“一、”“（一）”编号或任务分解表），请核对原文格式。")
+        named = [a for a in meta.attachments if re.search(r"分解|任务|清单|台账|要点", a)]
+        if named:
+            warnings.append(f"任务在附件“{named[0]}”中，这份文件没有附上它，因此没有列出任务：请导入附件本身。")
+        else:
+            warnings.append("没有识别到任务条目（如“一、”“（一）”编号或任务分解表），请核对原文格式。")
         return
+    doubtful = [(n, t) for n, t in enumerate(tasks, 1) if t.confidence < 0.75]
+    for n, t in doubtful[:5]:
+        reasons = "；".join(e for e in t.evidence[1:] if "没有" in e or "很短" in e or "判断" in e) or "依据不足"
+        warnings.append(f"第 {n} 项任务“{t.title[:16]}”识别把握不大（{reasons}），请核对。")
+    if len(doubtful) > 5:
+        warnings.append(f"另有 {len(doubtful) - 5} 项任务识别把握不大，请逐项核对。")
     without = sum(1 for t in tasks if not t.lead_units and not t.units)
     if without == len(tasks):
         warnings.append(f"全部 {without} 项任务都没有识别到责任单位（可能写在未附上的附件中），请补充。")

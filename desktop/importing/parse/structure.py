@@ -15,7 +15,7 @@ from .deadlines import find_deadline
 from .layout import Layout, Para
 from .metadata import Meta
 from .patterns import INLINE_ORDINAL, Enum, first_clause, match_enum
-from .units import Attribution, parse_attribution
+from .units import CONVENTION, Attribution, parse_attribution
 
 PAREN = re.compile(r"[（(]((?:[^（）()]|[（(][^（）()]*[)）])*)[)）]")
 LABEL_LINE = re.compile(
@@ -79,10 +79,15 @@ def build_tree(paras: list[Para], meta: Meta) -> Node:
             path = path[:node.level] + [node]
             current = node
         elif current is not None:
-            if k > last_enum and _CLOSING.match(p.text.strip()):
+            if k > last_enum and _CLOSING.match(p.text.strip()) and not _names_units(p.text):
                 break
             current.paras.append(p)
     return root
+
+
+def _names_units(text: str) -> bool:
+    """The paragraph carries an attribution in brackets (a closing paragraph that assigns work)."""
+    return any((a := parse_attribution(m.group(1))) and (a.lead or a.units) for m in PAREN.finditer(text))
 
 
 def _leaves(node: Node):
@@ -164,15 +169,36 @@ def _inherited(node: Node, cache: dict) -> Attribution | None:
     return None
 
 
+def by_order(att: Attribution) -> Attribution:
+    """The convention 列第一位者为牵头单位: of a plain list, the first name leads, the rest take part."""
+    if att.explicit:
+        return att
+    names = att.lead + [n for n in att.units if n not in att.lead]
+    return Attribution(names[:1], names[1:], att.deadline)
+
+
 def tasks_from_prose(layout: Layout, paras: list[Para], meta: Meta) -> list[ParsedTask]:
+    """One task per numbered leaf item, split at its attributions (module docstring). Where the notice
+    states once that the first unit listed leads (``units.CONVENTION``), every plain list of units
+    from that sentence on is read by order."""
     root = build_tree(paras, meta)
+    conv = CONVENTION.search(layout.text)
+    conv_at = conv.start() if conv else None
     tasks: list[ParsedTask] = []
+    tops: list[int] = []  # the top-level item each task sits under
     cache: dict = {}
     for leaf in _leaves(root):
+        top = leaf
+        while top.parent is not None and top.parent.enum is not None:
+            top = top.parent
         base = leaf.paras[0].start
         end = leaf.paras[-1].end
         text = layout.text[base:end]
         atts, bracket_deadlines = _attributions(text, base, leaf.paras)
+        if conv_at is not None:
+            for a in atts:
+                if base + a.end > conv_at:
+                    a.att = by_order(a.att)
         ancestors = []
         p = leaf.parent
         while p is not None and p.enum is not None:
@@ -206,13 +232,53 @@ def tasks_from_prose(layout: Layout, paras: list[Para], meta: Meta) -> list[Pars
                 body_text = body.strip(_STRIP)
                 title = first_clause(INLINE_ORDINAL.sub("", body_text, count=1))
                 section = tasks[-1].section if tasks else None
+            own = att
             att = att or (inherited if not atts else None)
             deadline = att.deadline if att and att.deadline else None
             if deadline is None:
                 deadline = next((d for pos, d in bracket_deadlines if s0 <= pos < s1), None) or _trailing_deadline(body)
+            evidence, confidence = _why(leaf, n, own, att, conv_at is not None and base + s_end > conv_at, deadline)
             tasks.append(ParsedTask(
                 level=leaf.level, number=leaf.enum.label if n == 0 and leaf.enum else None,
                 section=section or None, title=_clean_heading(title), text=body_text.strip(),
                 lead_units=list(att.lead) if att else [], units=list(att.units) if att else [],
-                deadline=deadline, source_span=(base + (0 if n == 0 else s0), base + s_end)))
-    return tasks
+                deadline=deadline, source_span=(base + (0 if n == 0 else s0), base + s_end),
+                confidence=confidence, evidence=evidence))
+            tops.append(id(top))
+    return tasks, tops
+
+
+def _why(leaf: Node, n: int, own: Attribution | None, att: Attribution | None, ordered: bool,
+         deadline: str | None) -> tuple[list[str], float]:
+    """Evidence of a prose task: its item, where its units and deadline came from."""
+    label = leaf.enum.label if leaf.enum else ""
+    ev = [f"正文条目{label}" + (f"的第 {n + 1} 段（以括号内的责任单位分段）" if n else "")]
+    conf = 1.0
+    if own is not None and (own.lead or own.units):
+        ev.append("单位取自条目内的标注（括号或“牵头单位：”行）")
+        if ordered and not own.explicit:
+            ev.append("按通知中“列第一位者为牵头单位”的约定，第一个单位为牵头单位")
+    elif att is not None and (att.lead or att.units):
+        ev.append("本条没有写单位，沿用上级条目的责任单位")
+        conf -= 0.1
+    else:
+        ev.append("没有写明责任单位")
+        conf -= 0.2
+    if deadline:
+        ev.append(f"完成时限“{deadline}”取自条目文字")
+    return ev, conf
+
+
+def framing(tasks: list[ParsedTask], tops: list[int]) -> set[int]:
+    """Indexes of tasks in framing sections: where most measures carry attributions, the top-level
+    sections before the first and after the last section that names any unit (指导思想, 基本原则,
+    发展目标 up front; 组织实施 at the end) set the frame and are not tasks. A framing section that
+    names units is a task like any other; a notice whose tasks mostly name no unit keeps them all."""
+    if not tasks or sum(1 for t in tasks if t.lead_units or t.units) < 0.5 * len(tasks):
+        return set()
+    named = [k for k, t in enumerate(tasks) if t.lead_units or t.units]
+    first_top, last_top = tops[named[0]], tops[named[-1]]
+    order = list(dict.fromkeys(tops))
+    lo, hi = order.index(first_top), order.index(last_top)
+    outside = {top for n, top in enumerate(order) if n < lo or n > hi}
+    return {k for k, top in enumerate(tops) if top in outside}

@@ -10,7 +10,7 @@ import re
 
 from ..model import ParsedTask
 from . import cells as K
-from .columns import CONTENT, DEADLINE, GROUP, LEAD, SEQ, UNITS, assign_roles, is_header
+from .columns import CONTENT, DEADLINE, GROUP, LEAD, SEQ, UNITS, assign_roles, header_roles, is_header
 from .deadlines import clean as clean_deadline
 from .layout import Layout, TablePos
 from .patterns import first_clause, match_enum
@@ -73,6 +73,8 @@ def tasks_from_table(tp: TablePos, layout: Layout) -> list[ParsedTask]:
     carry_attr: dict[int, str] = {}
     sections: list[tuple[str, str]] = []  # (numbering style, heading)
     header_norm = [re.sub(r"\s+", "", c) for c in header]
+    named = header_roles(header)
+    why = _ColumnWhy(header, named, roles, tp.table.rebuilt)
     tasks: list[ParsedTask] = []
     for r in range(h + 1, len(rows)):
         row = rows[r] + [""] * (width - len(rows[r]))
@@ -95,11 +97,14 @@ def tasks_from_table(tp: TablePos, layout: Layout) -> list[ParsedTask]:
             if row[c].strip():
                 group_changed = group_changed or row[c].strip() != carried[c]
                 _set_group(carried, group_cols, c, row[c])
+        carried_from_above = []
         for c in unit_cols + lead_cols + ([dl_col] if dl_col is not None else []):
             if row[c].strip():
                 carry_attr[c] = row[c]
             elif group_changed:
                 carry_attr.pop(c, None)
+            elif carry_attr.get(c):
+                carried_from_above.append(c)
         if not content:
             continue
         lead: list[str] = []
@@ -116,13 +121,53 @@ def tasks_from_table(tp: TablePos, layout: Layout) -> list[ParsedTask]:
         seq = row[seq_col].strip() if seq_col is not None else ""
         title = _title(groups[-1]) if groups else first_clause(content[e.end:] if e else content)
         spans = [s for s, v in zip(layout_cells(tp, r), row, strict=False) if v.strip()]
+        evidence, confidence = why.row(r - h, unit_cols + lead_cols, dl_col, carried_from_above, carry_attr,
+                                       bool(lead or units), content)
         tasks.append(ParsedTask(
             level=max(1, len(section.split(" > "))) if section else 1,
             number=e.label if e else (seq or None), section=section, title=title,
             text=(content[e.end:] if e else content).strip(), lead_units=lead, units=units,
             deadline=clean_deadline(carry_attr.get(dl_col, "")) if dl_col is not None else None,
-            source_span=(spans[0][0], spans[-1][1]) if spans else (tp.start, tp.end)))
+            source_span=(spans[0][0], spans[-1][1]) if spans else (tp.start, tp.end),
+            confidence=confidence, evidence=evidence))
     return tasks
+
+
+class _ColumnWhy:
+    """The evidence a table row carries: which column gave its units and deadline and how that column's
+    role was known (its label, or only its cells), how the table was rebuilt from text."""
+
+    def __init__(self, header: list[str], named: list[str | None], roles: list[str], rebuilt: str):
+        self.header, self.named, self.roles, self.rebuilt = header, named, roles, rebuilt
+
+    def _col(self, c: int) -> tuple[str, float]:
+        label = self.header[c].strip()
+        if label and self.named[c] == self.roles[c]:
+            return f"“{label}”列", 0.0
+        where = f"“{label}”列" if label else f"第 {c + 1} 列"
+        return f"{where}（按单元格内容判断）", 0.1
+
+    def row(self, n: int, unit_cols: list[int], dl_col: int | None, carried: list[int], cells: dict,
+            has_units: bool, content: str) -> tuple[list[str], float]:
+        ev = [f"表格第 {n} 行" + (f"（{self.rebuilt}）" if self.rebuilt else "")]
+        conf = 0.95 if self.rebuilt else 1.0
+        for c in unit_cols:
+            if cells.get(c):
+                where, doubt = self._col(c)
+                said = "，单元格写明牵头/配合" if re.search(r"牵头|配合", cells[c]) else ""
+                ev.append(f"单位取自{where}{said}" + ("，沿用上一行（合并单元格）" if c in carried else ""))
+                conf -= doubt + (0.05 if c in carried else 0.0)
+        if dl_col is not None and cells.get(dl_col):
+            where, doubt = self._col(dl_col)
+            ev.append(f"完成时限取自{where}" + ("，沿用上一行（合并单元格）" if dl_col in carried else ""))
+            conf -= doubt
+        if not has_units:
+            ev.append("这一行没有责任单位")
+            conf -= 0.2
+        if len(content) < 6:
+            ev.append("具体内容很短，可能不是完整的任务")
+            conf -= 0.3
+        return ev, max(0.0, min(1.0, conf))
 
 
 def layout_cells(tp: TablePos, r: int) -> list[tuple[int, int]]:

@@ -18,13 +18,20 @@ UNIT_SUFFIX = re.compile(
     r"管委会|委员会|领导小组|指挥部|公司|企业|事业单位|媒体|平台)$"
 )
 _TAIL_PAREN = re.compile(r"[（(][^（）()]{1,12}[)）]$")
-_ETC_TAIL = re.compile(r"(?:等(?:县级|市级|区级|省级|省直|市直|县直|区直|有关|相关|其他|成员)?(?:部门|单位|机构)?(?:[（(]单位[)）])?)$")
+# "(A、B负责)" after "列第一位者为牵头单位" / "排在第一位的部门为牵头部门" (usually with 下同): order gives roles
+CONVENTION = re.compile(r"[，,；;]?\s*(?:各项任务中|以下|下列|文中)?(?:列|排|排在|列在|位列)(?:第一位|首位|第一)的?(?:者|单位|部门)?"
+                        r"(?:为|是)(?:牵头|主责|主办)(?:单位|部门)?(?:[，,；;]\s*(?:其他|其余)[^，,；;（）()]{0,12})?"
+                        r"(?:[，,；;]?\s*下同)?")
+# a trailing 按职责分工负责 / 负责 written onto the last name of a list
+_DUTY_TAIL = re.compile(r"(?:按照?职责分工|根据职责分工|按职责|分别)?(?:负责|落实)+$")
+_ETC_TAIL = re.compile(r"(?:等(?:县级|市级|区级|省级|省直|市直|县直|区直|有关|相关|其他|成员)?(?:部门和单位|单位和部门|部门|单位|机构)?(?:[（(]单位[)）])?)$")
 _LEAD_WORDS = re.compile(r"(?:按职责分工|按照职责分工|根据职责分工|按职责|分别|共同|会同|联合|负责|牵头)+$")
 _COLLECTIVE_START = re.compile(r"^(?:各|全|有关|相关|所有|其他|其它|涉及|县级|市级|区级|省级|乡级|镇级|县直|市直|区直|省直)")
 _COLLECTIVE_ANY = re.compile(r"各|有关|相关|所属|下属")
 _GENERIC = re.compile(r"^(?:乡镇|镇|乡|街道|村|社区|居委会|村委会|办事处|人民政府|政府|部门|单位|机关|企事业单位|"
                       r"[（(][^（）()]*[)）])+$")
 _PLACE_PREFIX = "县市区省州盟旗"
+_NO_UNIT = re.compile(r"^(?:无|/|／|—+|-+|－|暂无)$")
 _SEP = "、，,；;\n"
 
 
@@ -77,7 +84,9 @@ def split_names(text: str) -> list[str]:
         s = re.sub(r"^(?:由|请|和|及|以及)", "", s)
         bare = s.startswith("等")
         s = _ETC_TAIL.sub("", s).strip()
-        if not s or bare:
+        if len(s) > 2 and _DUTY_TAIL.search(s):
+            s = _ETC_TAIL.sub("", _DUTY_TAIL.sub("", s)).strip()
+        if not s or bare or _NO_UNIT.match(s):
             continue
         for part in _split_run_together(s):
             if part and part not in names:
@@ -90,6 +99,7 @@ class Attribution:
     lead: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
     deadline: str | None = None
+    explicit: bool = False  # roles given by words (牵头/配合, a 牵头单位: label), not by a plain list
 
 
 _LABEL = re.compile(
@@ -110,7 +120,7 @@ def _labelled(text: str) -> Attribution | None:
     marks = list(_LABEL.finditer(text))
     if not marks:
         return None
-    att = Attribution()
+    att = Attribution(explicit=True)
     for i, m in enumerate(marks):
         value = text[m.end(): marks[i + 1].start() if i + 1 < len(marks) else len(text)].strip(" ；;，,。")
         label = m.group(1)
@@ -145,7 +155,7 @@ def parse_attribution(text: str, *, plain_list: bool = False) -> Attribution | N
 
     ``plain_list`` accepts a bare list of unit names (as in a 责任单位 column) as responsible units.
     """
-    s = text.strip().strip("。")
+    s = CONVENTION.sub("", text.strip()).strip().strip("。，,；;")
     if not s:
         return None
     if att := _labelled(s):
@@ -158,11 +168,11 @@ def parse_attribution(text: str, *, plain_list: bool = False) -> Attribution | N
         tail = _COOP_TAIL.sub("", tail) if _COOP_TAIL.search(tail) else _DO_TAIL.sub("", tail)
         units = split_names(tail)
         if _names_ok(lead) and (not units or _names_ok(units)):
-            return Attribution(lead, units, deadline)
+            return Attribution(lead, units, deadline, explicit=True)
         return None
     if _COOP_TAIL.search(s):
         units = split_names(_COOP_TAIL.sub("", s))
-        return Attribution([], units, deadline) if _names_ok(units) else None
+        return Attribution([], units, deadline, explicit=True) if _names_ok(units) else None
     m = re.search(r"(?:按职责分工|按照职责分工|按职责)?(?:分别)?负责(?:落实|实施|推进|完成)?$", s)
     if m:
         lead = split_names(s[:m.start()])
