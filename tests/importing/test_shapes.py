@@ -7,10 +7,12 @@ import json
 
 import pytest
 
-from desktop.importing import parse_path, parse_pasted, to_json_dict
+from desktop.importing import parse_pasted, parse_path, to_json_dict
 from desktop.importing.parse.cells import DEADLINE, HEADING, NONE, SEQ, TEXT, UNITS, YEAR, kind
-from desktop.importing.parse.columns import CONTENT, DEADLINE as DL, GROUP, SEQ as SEQ_ROLE, UNITS as U
-from desktop.importing.parse.columns import assign_roles
+from desktop.importing.parse.columns import CONTENT, GROUP, assign_roles
+from desktop.importing.parse.columns import DEADLINE as DL
+from desktop.importing.parse.columns import SEQ as SEQ_ROLE
+from desktop.importing.parse.columns import UNITS as U
 
 ROWS = [
     ("推进预算公开", "全面公开部门预算和决算，细化到功能分类项级科目。", "财政所", "6月底前"),
