@@ -224,3 +224,40 @@ def test_parse_json_carries_confidence_and_evidence():
     for t in data["tasks"]:
         assert 0.0 <= t["confidence"] <= 1.0
         assert any("“责任单位”列" in e for e in t["evidence"]) and any("“完成时限”列" in e for e in t["evidence"])
+
+
+PROVINCIAL = [
+    ("1", "推动芯片全链发展。聚力推动设计、制造、封测协同。", "强化设计能力", "支持龙头企业开展高端芯片设计，突破关键核心技术。",
+     "省工业和信息化厅", "省科技厅、省发展改革委", "2024年12月底前"),
+    ("2", "", "", "建设集成电路设计公共服务平台。", "省科技厅", "无", "2024年6月底前"),
+    ("3", "", "提升制造水平", "推进12英寸晶圆生产线建设。", "省发展改革委", "省工业和信息化厅等有关部门和单位", "持续推进"),
+    ("4", "壮大数字产业。培育软件和信息服务业。", "发展软件产业", "实施工业软件攻关工程。", "省工业和信息化厅",
+     "省科技厅按职责分工负责", "2024年底前"),
+    ("5", "", "", "培育一批软件名园名企。", "省工业和信息化厅", "/", "长期坚持"),
+]
+
+
+def test_multi_level_workbook_with_title_row_and_lead_and_partner_columns(tmp_path):
+    """Several text columns: the narrowest is the body, the broader ones the section; the merged first
+    row is the title; 牵头/配合 columns by label; 无 and / are no unit; tails are stripped."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某省2024年推动芯片产业发展重点任务分工方案"])
+    ws.merge_cells("A1:G1")
+    ws.append(["序号", "重点任务", "工作举措", "具体任务", "牵头单位", "配合单位", "完成时限"])
+    for row in PROVINCIAL:
+        ws.append(list(row))
+    for rng in ("B3:B5", "C3:C4", "B6:B7", "C6:C7"):
+        ws.merge_cells(rng)
+    wb.save(tmp_path / "p.xlsx")
+    parsed = parse_path(tmp_path / "p.xlsx")
+    assert parsed.title == "某省2024年推动芯片产业发展重点任务分工方案" and parsed.year == 2024
+    assert [t.text for t in parsed.tasks] == [r[3] for r in PROVINCIAL]
+    assert [t.title for t in parsed.tasks] == ["强化设计能力", "强化设计能力", "提升制造水平", "发展软件产业", "发展软件产业"]
+    assert [(t.lead_units, t.units) for t in parsed.tasks] == [
+        (["省工业和信息化厅"], ["省科技厅", "省发展改革委"]), (["省科技厅"], []), (["省发展改革委"], ["省工业和信息化厅"]),
+        (["省工业和信息化厅"], ["省科技厅"]), (["省工业和信息化厅"], [])]
+    assert [t.deadline for t in parsed.tasks] == [r[6] for r in PROVINCIAL]
+    assert parsed.tasks[3].section.startswith("壮大数字产业")

@@ -88,7 +88,7 @@ def _stream_table(header: list[str] | None, tokens: list[str], how: str) -> Tabl
     if len(classes) < 2:
         return None
     builder = RowBuilder(classes)
-    builder.feed(tokens)
+    builder.feed(_without_repeats(header, tokens))
     rows, numbered = builder.grid()
     if len([r for r in rows if any(r)]) < 1:
         return None
@@ -96,6 +96,23 @@ def _stream_table(header: list[str] | None, tokens: list[str], how: str) -> Tabl
     if numbered:
         head = ["序号", *head]
     return Table([head, *rows], how + "，行按单元格的种类和顺序划分")
+
+
+def _without_repeats(header: list[str] | None, tokens: list[str]) -> list[str]:
+    """The stream without the header repeated where the table ran over a page."""
+    if not header:
+        return tokens
+    labels = [re.sub(r"\s+", "", h) for h in header]
+    norm = [re.sub(r"\s+", "", t) for t in tokens]
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if norm[i:i + len(labels)] == labels:
+            i += len(labels)
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
 
 
 # ---------------------------------------------------------------- one row per line

@@ -26,13 +26,14 @@ def _title(text: str) -> str:
     return _heading(text[e.end:] if e else text)
 
 
-def _units(cell: str) -> tuple[list[str], list[str]]:
+def _units(cell: str, lead_column: bool = False) -> tuple[list[str], list[str]]:
+    """(lead, units) of a units cell: by the column's label, unless the cell says 牵头/配合 itself."""
     if not cell.strip() or K.NO_UNIT.match(cell.strip()):
         return [], []
     att = parse_attribution(cell, plain_list=True)
-    if att and (att.lead or att.units):
+    if att and att.explicit and (att.lead or att.units):  # the cell's own 牵头/配合 words override the column
         return att.lead, att.units
-    return [], split_names(cell)
+    return (split_names(cell), []) if lead_column else ([], split_names(cell))
 
 
 def _find_header(rows: list[list[str]]) -> int | None:
@@ -109,10 +110,8 @@ def tasks_from_table(tp: TablePos, layout: Layout) -> list[ParsedTask]:
             continue
         lead: list[str] = []
         units: list[str] = []
-        for c in lead_cols:
-            lead += [n for n in split_names(carry_attr.get(c, "")) if n not in lead]
-        for c in unit_cols:
-            cl, cu = _units(carry_attr.get(c, ""))
+        for c in lead_cols + unit_cols:
+            cl, cu = _units(carry_attr.get(c, ""), lead_column=c in lead_cols)
             lead += [n for n in cl if n not in lead]
             units += [n for n in cu if n not in units and n not in lead]
         groups = [carried[c] for c in group_cols if carried[c]]
