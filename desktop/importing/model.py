@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+DOUBTFUL = 0.75  # a task read with less confidence than this is listed for the clerk to check
+
 
 @dataclass
 class Table:

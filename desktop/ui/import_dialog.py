@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.importing.model import DOUBTFUL
 from desktop.storage.ledger import Ledger, LedgerError
 
 from .actions import EditActions
@@ -46,6 +47,17 @@ from .unit_picker import UnitDirectory
 FILE_FILTER = "通知文件 (*.docx *.txt *.html *.htm *.mht *.mhtml *.pdf *.xlsx *.doc *.wps);;所有文件 (*)"
 START_HINT = ("选择收到的通知文件（.docx、.txt、网页、PDF、.xlsx），\n"
               "或复制通知全文后在此按 Ctrl+V 粘贴。")
+
+
+def doubtful_rows(parsed, rows) -> dict[int, str]:
+    """Scratch task id → the parser's evidence, for the tasks it was not sure of (matched by source span)."""
+    by_span = {tuple(t.source_span): t for t in parsed.tasks if t.confidence < DOUBTFUL}
+    out: dict[int, str] = {}
+    for r in rows:
+        t = by_span.get((r.source_start, r.source_end))
+        if t is not None:
+            out[r.id] = "；".join(t.evidence)
+    return out
 
 
 class ImportDialog(QDialog):
@@ -226,6 +238,7 @@ class ImportDialog(QDialog):
         self.controller = TaskController(self.scratch, self.messages, self.view, self.panel, directory, self)
         self.controller.reload_units()
         self.controller.set_notice(self._scratch_notice)
+        self.model.set_notes(doubtful_rows(self.parsed, self.scratch.tasks(self._scratch_notice)))
         self.actions = EditActions(self, self.controller.undo_group)
         self.actions.attach_tree_shortcuts(self.view)
         self._wire_actions()

@@ -48,6 +48,7 @@ MIME_TYPE = "application/x-noticedesk-task-ids"
 _CONTEXT_BRUSH = QBrush(QColor(150, 150, 150))  # ancestors shown only for context while filtering
 _OVERDUE_BRUSH = QBrush(QColor(192, 32, 32))
 _DONE_BRUSH = QBrush(QColor(40, 120, 40))
+_DOUBT_BRUSH = QBrush(QColor(255, 244, 206))  # import review: a row the parser was not sure of
 
 _FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
           | Qt.ItemFlag.ItemIsDropEnabled)  # computed once: flags() runs for every row on expandAll
@@ -85,8 +86,18 @@ class TaskTreeModel(QAbstractItemModel):
         self.today = dt.date.today()
         self.year: int | None = None  # the notice's 年度 (全年 and recurring deadlines)
         self._derived_for: tuple[dt.date, int | None] | None = None
+        self._notes: dict[int, str] = {}  # task id → why the row should be checked (import review)
 
     # --- loading ------------------------------------------------------------------------------
+    def set_notes(self, notes: dict[int, str]) -> None:
+        """Rows to check (task id → reason), shown tinted with the reason as their tooltip."""
+        self._notes = dict(notes)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def note(self, task_id: int) -> str | None:
+        return self._notes.get(task_id)
+
     def set_rows(self, rows: Iterable[TaskRow], shown: set[int] | None = None,
                  matched: set[int] | None = None) -> None:
         """Replace all rows (pre-order) and the filter result in one model reset."""
@@ -284,7 +295,12 @@ class TaskTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.EditRole:
             return self._cell_text(r, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(r, col)
+            tip = self._tooltip(r, col)
+            if r.id in self._notes:
+                return f"请核对：{self._notes[r.id]}" + (f"\n\n{tip}" if tip else "")
+            return tip
+        if role == Qt.ItemDataRole.BackgroundRole and r.id in self._notes:
+            return _DOUBT_BRUSH
         if role == Qt.ItemDataRole.ForegroundRole:
             if self._matched is not None and r.id not in self._matched:
                 return _CONTEXT_BRUSH

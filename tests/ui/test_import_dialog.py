@@ -82,3 +82,27 @@ def test_bad_file_gives_chinese_message_and_stores_nothing(make_window, ledger, 
     level, _title, text = messages.log[-1]
     assert level == "error" and "docx" in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
     assert ledger.notices() == before
+
+
+def test_rows_the_parser_was_not_sure_of_are_tinted_with_its_evidence(make_window, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from desktop.importing.model import DOUBTFUL
+
+    source = tmp_path / "table.txt"
+    source.write_text("某镇2024年政务公开重点任务\n具体内容\t责任单位\t完成时限\n"
+                      "围绕群众关切及时回应社会热点问题。\t\t年底前\n"
+                      "全面公开部门预算和决算，细化到项级科目。\t财政所\t6月底前\n", encoding="utf-8")
+    expected = parse_path(source)
+    assert [t.confidence < DOUBTFUL for t in expected.tasks] == [True, False]
+    dialog = make_window().import_notice(source)
+    rows = leaves(dialog.scratch, dialog._scratch_notice)
+    model = dialog.model
+    tinted = {}
+    for r in rows:
+        index = model.index_for_id(r.id)
+        tinted[r.text[:4]] = (model.data(index, Qt.ItemDataRole.BackgroundRole) is not None,
+                              model.data(index, Qt.ItemDataRole.ToolTipRole) or "")
+    assert tinted["全面公开"][0] is False and not tinted["全面公开"][1].startswith("请核对")
+    assert tinted["围绕群众"][0] is True and "没有责任单位" in tinted["围绕群众"][1]
+    assert any("识别把握不大" in dialog.warnings.item(i).text() for i in range(dialog.warnings.count()))

@@ -10,7 +10,7 @@ import re
 
 from .. import normalise
 from ..errors import NoticeReadError
-from ..model import ParsedNotice, ParsedTask, SourceDocument, Table
+from ..model import DOUBTFUL, ParsedNotice, ParsedTask, SourceDocument, Table
 from . import flat_tables
 from .columns import is_header
 from .deadlines import interpret
@@ -172,7 +172,7 @@ def _finish(tasks: list[ParsedTask], meta, directory: UnitDirectory | None, warn
         else:
             warnings.append("没有识别到任务条目（如“一、”“（一）”编号或任务分解表），请核对原文格式。")
         return
-    doubtful = [(n, t) for n, t in enumerate(tasks, 1) if t.confidence < 0.75]
+    doubtful = [(n, t) for n, t in enumerate(tasks, 1) if t.confidence < DOUBTFUL]
     for n, t in doubtful[:5]:
         reasons = "；".join(e for e in t.evidence[1:] if "没有" in e or "很短" in e or "判断" in e) or "依据不足"
         warnings.append(f"第 {n} 项任务“{t.title[:16]}”识别把握不大（{reasons}），请核对。")

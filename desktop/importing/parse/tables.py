@@ -162,7 +162,7 @@ class _ColumnWhy:
             conf -= doubt
         if not has_units:
             ev.append("这一行没有责任单位")
-            conf -= 0.2
+            conf -= 0.25
         if len(content) < 6:
             ev.append("具体内容很短，可能不是完整的任务")
             conf -= 0.3
