@@ -261,3 +261,20 @@ def test_multi_level_workbook_with_title_row_and_lead_and_partner_columns(tmp_pa
         (["省工业和信息化厅"], ["省科技厅"]), (["省工业和信息化厅"], [])]
     assert [t.deadline for t in parsed.tasks] == [r[6] for r in PROVINCIAL]
     assert parsed.tasks[3].section.startswith("壮大数字产业")
+
+
+@pytest.mark.parametrize("copied_from", ["excel", "browser"])
+def test_multi_level_table_copied_as_text(copied_from):
+    """Excel copies merged cells as empty cells; a browser drops the cells a rowspan covers."""
+    header = ["序号", "重点任务", "工作举措", "具体任务", "牵头单位", "配合单位", "完成时限"]
+    title = "某省2024年推动芯片产业发展重点任务分工方案"
+    if copied_from == "excel":
+        lines = [title + "\t" * 6, "\t".join(header)] + ["\t".join(r) for r in PROVINCIAL]
+    else:
+        lines = [title, "\t".join(header)] + ["\t".join(c for c in r if c) for r in PROVINCIAL]
+    parsed = parse_pasted("\n".join(lines))
+    assert parsed.title == title
+    assert [(t.text, t.title, t.deadline) for t in parsed.tasks] == [
+        (r[3], t, r[6]) for r, t in zip(PROVINCIAL, ["强化设计能力", "强化设计能力", "提升制造水平", "发展软件产业",
+                                                     "发展软件产业"], strict=True)]
+    assert [t.lead_units for t in parsed.tasks] == [[r[4]] for r in PROVINCIAL]

@@ -106,3 +106,4 @@ def test_rows_the_parser_was_not_sure_of_are_tinted_with_its_evidence(make_windo
     assert tinted["全面公开"][0] is False and not tinted["全面公开"][1].startswith("请核对")
     assert tinted["围绕群众"][0] is True and "没有责任单位" in tinted["围绕群众"][1]
     assert any("识别把握不大" in dialog.warnings.item(i).text() for i in range(dialog.warnings.count()))
+    dialog.reject()

@@ -55,14 +55,14 @@ def label_like(cell: str) -> bool:
 
 
 def is_header(cells: list[str]) -> bool:
-    """A header row: every filled cell shaped like a label, at least two of them, and at least two
-    that name a role the parser knows — one for the task and one for its units or deadline; or
-    three known labels of any kind (序号/责任单位/完成时限 above a column named after its topic)."""
+    """A header row: every filled cell shaped like a label, at least two of them, and labels the parser
+    knows for the task and for its units or deadline; or known labels of two roles or more with at most
+    one label it does not know (责任单位/完成时限 beside a column named after its topic, 民生实事)."""
     filled = [c for c in cells if c and c.strip()]
     if len(filled) < 2 or not all(label_like(c) for c in filled):
         return False
     found = [r for r in (role_of(c) for c in filled) if r]
-    if len(set(found)) >= 3:
+    if len(set(found)) >= 3 or len(set(found)) >= 2 and len(found) >= len(filled) - 1:
         return True
     return bool(set(found) & {GROUP, CONTENT}) and bool(set(found) & {UNITS, LEAD, DEADLINE})
 
