@@ -82,7 +82,8 @@ def norm(s: str | None) -> str | None:
     return None if s is None else " ".join(s.split())
 
 
-_ENUM = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十百零〇\d]+\s*[）)]|[一二三四五六七八九十百零〇]+\s*[、.．]"
+_NUMERAL = "一二三四五六七八九十百零〇"
+_ENUM = re.compile(rf"^\s*(?:[（(]\s*[{_NUMERAL}\d]+\s*[）)]|[{_NUMERAL}]+\s*[、.．]"
                    r"|\d+\s*[、.．](?!\d)|[①-⑳])\s*")
 
 
@@ -147,7 +148,8 @@ def build_grid(name: str, parsed) -> Grid:
     paths = [tuple(p.strip() for p in t.section.split(" > ")) if t.section else () for t in tasks]
     depth = max((len(p) for p in paths), default=0)
     if len({len(p) for p in paths}) > 1:
-        caveats.append(f"section paths of different depths {sorted({len(p) for p in paths})}: the shorter ones "
+        depths = sorted({len(p) for p in paths})
+        caveats.append(f"section paths of different depths {depths}: the shorter ones "
                        "are left-padded with empty grouping cells, which a reader takes for merged cells")
         paths = [("",) * (depth - len(p)) + p for p in paths]
     titles = [norm(t.title) or "" for t in tasks]
@@ -192,7 +194,8 @@ def describe_difference(expected: list[tuple], got: list[tuple]) -> str:
     lines = [f"expected {len(expected)} tasks, got {len(got)}"]
     for i, (e, g) in enumerate(zip(expected, got, strict=False)):
         if e != g:
-            diffs = [f"{f}: expected {ev!r} got {gv!r}" for f, ev, gv in zip(FIELDS, e, g, strict=True) if ev != gv]
+            diffs = [f"{f}: expected {ev!r} got {gv!r}"
+                     for f, ev, gv in zip(FIELDS, e, g, strict=True) if ev != gv]
             lines.append(f"first difference at task {i}: " + "; ".join(diffs))
             break
     else:
@@ -255,7 +258,8 @@ _SYNONYMS = {
     "units": ["责任部门", "责任科室", "负责科室"],
     "deadline": ["时间要求", "时限要求", "完成时间", "时间节点"],
 }
-_USUAL = {"seq": "序号", "content": "具体内容", "lead": "牵头单位", "units": "责任单位", "deadline": "完成时限"}
+_USUAL = {"seq": "序号", "content": "具体内容", "lead": "牵头单位", "units": "责任单位",
+          "deadline": "完成时限"}
 _TOPIC_CONTENT = ["民生实事", "重点项目", "改革事项", "具体要求"]
 _TOPIC_GROUPS = ["改革事项", "重点项目", "民生实事"]
 
@@ -315,9 +319,9 @@ class Layout:
 
 
 def midpoint(grid: Grid) -> int:
-    """Where a repeated header goes: the boundary between two task-name groups nearest the middle
-    (a page break inside a merged run would raise the question whether the merged text is shown
-    again on the new page; at a group boundary it does not arise), else the middle row."""
+    """Where a repeated header goes: the boundary between two task-name groups nearest the middle (so
+    the task-name cell is never split by the page), else the middle row. A broader grouping cell that
+    runs on past the header is shown again below it, as on the next page of a table pasted together."""
     n = len(grid.rows)
     if grid.depth:
         bounds = [r for r in range(1, n) if grid.rows[r].groups != grid.rows[r - 1].groups]
@@ -354,8 +358,9 @@ def layout(grid: Grid, v: Variant) -> Layout:
         level = int(c[1:])
         top = 0
         for r in range(1, len(grid.rows) + 1):
-            same = (r < len(grid.rows) and r != cut and grid.rows[r].groups[:level + 1] == grid.rows[top].groups[:level + 1]
-                    and grid.rows[top].groups[level] != "")
+            key = grid.rows[top].groups[:level + 1]
+            same = (r < len(grid.rows) and r != cut and grid.rows[r].groups[:level + 1] == key
+                    and key[-1] != "")
             if same:
                 body[r][ci].covered = True
                 continue
@@ -397,10 +402,6 @@ def above_text(lay: Layout, cells: list[Cell], cell: Cell) -> str:
     raise AssertionError("covered cell without a merged cell above it")
 
 
-def has_empty_cell(lay: Layout, merge: str) -> bool:
-    return any(not x.strip() for row in flat_rows(lay, merge) for x in row)
-
-
 # ---------------------------------------------------------------------------------------------
 # Fairness: combinations that are not generated, and why.
 
@@ -428,13 +429,20 @@ def unfair(grid: Grid, v: Variant) -> str | None:
         # rows of different lengths with no header and a non-standard order: which cell a shorter row
         # lacks (and so which column each remaining cell belongs to) cannot be told
         return "no header + absent merged cells + reordered columns is ambiguous"
-    if v.header == "none" and v.units == "split" and grid.has_lead and grid.has_units:
-        # two columns of unit names and no header: nothing says which one holds the lead units
-        return "no header + separate 牵头/责任 columns: which column leads cannot be told"
+    if v.header == "none" and v.units == "split":
+        # a 牵头单位 column without its label is a column of unit names like any 责任单位 column:
+        # nothing says it holds the lead units (README: an unlabelled unit column goes to units)
+        return "no header + a separate 牵头单位 column: nothing says the column leads"
     lay = layout(grid, v)
-    if v.carrier in ("pipes", "pipe-lines") and any("|" in x or "｜" in x for row in flat_rows(lay, v.merge) for x in row):
+    cells = [x for row in flat_rows(lay, v.merge) for x in row]
+    if v.carrier in ("pipes", "pipe-lines") and any("|" in x or "｜" in x for x in cells):
         return "a cell holds a pipe: the pipe flattenings would split it"
-    if v.carrier == "cells-blank" and has_empty_cell(lay, v.merge):
+    if v.merge == "blank" and any(not c.text.strip() for _k, row in lay.rows for c in row if not c.covered):
+        # merged cells arrive as empty cells, so an empty unit or deadline cell could be one more merged
+        # cell: "none" and "same as above" look the same (a real merge, repeated text or an absent cell
+        # keeps them apart)
+        return "blank merged cells + a genuinely empty cell: 'none' and 'as above' look the same"
+    if v.carrier == "cells-blank" and any(not x.strip() for x in cells):
         # one cell per line with a blank line between rows: an empty cell is an empty line, the same
         # as the row separator
         return "cells-blank with an empty cell: the empty line reads as the end of the row"
@@ -453,7 +461,7 @@ DIMENSIONS = ("merge", "header", "order", "seq", "units", "midheader", "title")
 
 def domains(carrier: str) -> dict[str, tuple]:
     return {
-        "merge": ("native", "repeat", "blank", "none") if carrier in RICH else ("absent", "repeat", "blank", "none"),
+        "merge": (("native" if carrier in RICH else "absent"), "repeat", "blank", "none"),
         "header": ("usual", "synonyms", "topic", "none"),
         "order": ("standard", "seq-late", "deadline-early"),
         "seq": (True, False),
@@ -587,8 +595,9 @@ def _docx(lay: Layout, v: Variant, path: Path) -> Path:
 
 
 def _html(lay: Layout, v: Variant) -> str:
-    out = ['<!DOCTYPE html><html><head><meta charset="utf-8">', f"<title>{html.escape(lay.title)}</title></head>",
-           f'<body><div class="article"><h2>{html.escape(lay.title)}</h2>', '<table border="1" cellspacing="0">']
+    title = html.escape(lay.title)
+    out = ['<!DOCTYPE html><html><head><meta charset="utf-8">', f"<title>{title}</title></head>",
+           f'<body><div class="article"><h2>{title}</h2>', '<table border="1" cellspacing="0">']
     for _kind, cells in lay.rows:
         tag = "th" if _kind == "header" else "td"
         out.append("<tr>")
@@ -651,9 +660,10 @@ def read_back(path: Path, v: Variant) -> tuple[str | None, list[list[str]]]:
                 for k in range(int(td.get("rowspan", 1))):
                     grid[(r + k, c)] = td.get_text()
                 c += 1
-        n = 1 + max(r for r, _c in grid)
-        return soup.find("h2").get_text(), [[grid[(r, c)] for c in range(1 + max(c for rr, c in grid if rr == r))]
-                                            for r in range(n)]
+        widths: dict[int, int] = {}
+        for r, c in grid:
+            widths[r] = max(widths.get(r, 0), c + 1)
+        return soup.find("h2").get_text(), [[grid[(r, c)] for c in range(widths[r])] for r in sorted(widths)]
     if v.carrier == "xlsx":
         import openpyxl
 
@@ -667,7 +677,8 @@ def read_back(path: Path, v: Variant) -> tuple[str | None, list[list[str]]]:
                         values[(r, c)] = values[(rng.min_row, rng.min_col)]
         title_merged = any(rng.min_row == rng.max_row == 1 for rng in ws.merged_cells.ranges)
         above = f"{values.get((1, 1))}{' (merged row)' if title_merged else ''}"
-        rows = [[str(values.get((r, c)) or "") for c in range(1, ws.max_column + 1)] for r in range(2, ws.max_row + 1)]
+        rows = [[str(values.get((r, c)) or "") for c in range(1, ws.max_column + 1)]
+                for r in range(2, ws.max_row + 1)]
         return above, rows
     raise ValueError(v.carrier)
 

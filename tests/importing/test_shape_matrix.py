@@ -5,9 +5,11 @@ The expectation is always the reference parse of the original corpus file, never
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from desktop.importing import parse_path
+from desktop.importing import NoticeReadError, parse_path
 from tests.conftest import CORPUS
 from tests.importing import shape_matrix as sm
 
@@ -43,8 +45,6 @@ def test_table_notices_found():
     """The README names table-carrying notices, and only ones with gold tasks."""
     assert CORPUS.is_dir(), f"shared corpus not found at {CORPUS}"
     assert NOTICES, "no table-carrying notice found in the corpus README"
-    import json
-
     for name in NOTICES:
         gold = json.loads((CORPUS / f"{name}.gold.json").read_text(encoding="utf-8"))
         assert gold["tasks"], f"{name}: the README describes a table but the gold has no tasks"
@@ -75,7 +75,8 @@ def test_plan_covers_every_dimension():
             possible = sm.fair_variants(grid, carrier)
             chosen = [v for v in mine if v.carrier == carrier]
             for dim in sm.DIMENSIONS:
-                assert {getattr(v, dim) for v in chosen} == {getattr(v, dim) for v in possible}, (name, carrier, dim)
+                values = {getattr(v, dim) for v in possible}
+                assert {getattr(v, dim) for v in chosen} == values, (name, carrier, dim)
     ids = [f"{n}-{v.id}" for n, v in CASES]
     assert len(ids) == len(set(ids))
 
@@ -85,9 +86,15 @@ def test_shape(name, variant, tmp_path):
     grid = GRIDS[name]
     path, preview = sm.render(grid, variant, tmp_path)
     if variant.carrier in sm.RICH:  # the generator's own check: the file holds the table it was meant to
-        assert sm.read_back(path, variant) == sm.expected_read_back(grid, variant), "generator bug, not the parser's"
+        written = sm.read_back(path, variant)
+        assert written == sm.expected_read_back(grid, variant), "generator bug, not a parser one"
     expected = sm.task_keys(REFERENCES[name].tasks, grid.title_gaps)
-    got = sm.task_keys(parse_path(path).tasks, grid.title_gaps)
+    try:
+        parsed = parse_path(path)
+    except NoticeReadError as exc:
+        pytest.fail(f"{name} {variant.id}\nparse_path raised NoticeReadError: {exc}\n"
+                    f"--- rendered ---\n{preview}", pytrace=False)
+    got = sm.task_keys(parsed.tasks, grid.title_gaps)
     if got != expected:  # pytest.fail: the message below, without pytest's long diff of two task lists
-        pytest.fail(f"{name} {variant.id}\n{sm.describe_difference(expected, got)}\n--- rendered ---\n{preview}",
-                    pytrace=False)
+        pytest.fail(f"{name} {variant.id}\n{sm.describe_difference(expected, got)}\n"
+                    f"--- rendered ---\n{preview}", pytrace=False)

@@ -55,16 +55,15 @@ def label_like(cell: str) -> bool:
 
 
 def is_header(cells: list[str]) -> bool:
-    """A header row: every filled cell shaped like a label, at least two of them, and labels the parser
-    knows for the task and for its units or deadline; or known labels of two roles or more with at most
-    one label it does not know (责任单位/完成时限 beside a column named after its topic, 民生实事)."""
+    """A header row: every filled cell shaped like a label (a few characters, no number, no sentence
+    punctuation, no item numbering), at least two of them, one at least a label the parser knows — the
+    others may be named after their topic (改革事项 | 重点项目 | 责任单位). Data rows are not made of labels:
+    a task's text, a date or a running number in the row tells it apart."""
     filled = [c for c in cells if c and c.strip()]
     if len(filled) < 2 or not all(label_like(c) for c in filled):
         return False
-    found = [r for r in (role_of(c) for c in filled) if r]
-    if len(set(found)) >= 3 or len(set(found)) >= 2 and len(found) >= len(filled) - 1:
-        return True
-    return bool(set(found) & {GROUP, CONTENT}) and bool(set(found) & {UNITS, LEAD, DEADLINE})
+    found = [r for r in (role_of(c) for c in filled) if r and r != OTHER]
+    return bool(found)
 
 
 def header_roles(header: list[str]) -> list[str | None]:

@@ -21,7 +21,7 @@ from ..model import Table
 from ..normalise import is_chrome, join_pieces
 from . import cells as K
 from .columns import GROUP, header_roles, is_header, label_like, role_of
-from .grid import RowBuilder, class_of, classes_from_kinds, place_row
+from .grid import RowBuilder, class_of, classes_from_columns, classes_from_kinds, place_row
 from .patterns import match_enum
 
 _SPLITTERS = [re.compile(r"\t"), re.compile(r"\s*[|｜]\s*"), re.compile(r"[ \u3000]{2,}"), re.compile(r"\s+")]
@@ -37,7 +37,8 @@ def _stop(line: str) -> bool:
 
 
 def _split(line: str, rx: re.Pattern) -> list[str]:
-    s = line.strip()
+    # tabs that open or close a line are empty cells (merged cells left blank), not indentation
+    s = line.strip(" \u3000\r\n") if rx is _SPLITTERS[0] else line.strip()
     if rx is _SPLITTERS[1]:
         s = re.sub(r"^[|｜]\s*|\s*[|｜]$", "", s)
     return [c.strip() for c in rx.split(s)]
@@ -66,16 +67,20 @@ def _widen(header: list[str], width: int) -> list[str]:
 def _explicit_rows(header: list[str] | None, rows: list[list[str]], how: str) -> Table:
     """Rows known one per line: one width, cells that shifted left put back by kind."""
     counts = Counter(len(r) for r in rows if any(c.strip() for c in r))
-    width = max(len(header or []), counts.most_common(1)[0][0] if counts else 0)
+    if header is not None:
+        width = max(len(header), counts.most_common(1)[0][0] if counts else 0)
+    else:  # rows that lost covered cells are shorter: the first row (it opens every merged group) and
+        # the widest rows (two at least) give the width
+        width = max(len(rows[0]) if rows else 0,
+                    next((n for n in sorted(counts, reverse=True) if counts[n] >= 2), max(counts, default=0)))
     if header is not None:
         header = _widen(header, width)
         classes = [class_of(r) for r in header_roles(header)]
     else:
-        full = [r for r in rows if len(r) == width]
-        classes = classes_from_kinds([K.kind(c) for r in full[:1] for c in r])
-        if len(classes) != width:
-            return Table(rows, how)
-    placed = [place_row(r, classes) for r in rows]
+        classes = classes_from_columns([r for r in rows if len(r) == width])
+    labels = [re.sub(r"\s+", "", h) for h in header] if header is not None else None
+    placed = [r + [""] * (width - len(r)) if labels and [re.sub(r"\s+", "", c) for c in r if c.strip()]
+              == [x for x in labels if x] else place_row(r, classes) for r in rows]  # the header again: kept
     return Table(([header] if header is not None else []) + placed, how)
 
 
@@ -153,18 +158,24 @@ def _delimited(blocks: list, start: int, rx: re.Pattern, header: list[str] | Non
     return _explicit_rows(header, rows, f"由{how}的文字重建"), j
 
 
-def _pipe_rows_run(blocks: list, i: int) -> int:
-    """Lines from ``i`` that are rows of an inline pipe table without a header (≥3 lines of ≥3
-    cells, most holding a units or deadline cell)."""
-    j, hits, n = i, 0, 0
-    while j < len(blocks) and isinstance(blocks[j], str) and blocks[j].count("|") + blocks[j].count("｜") >= 2:
-        cells = _split(blocks[j], _SPLITTERS[1])
-        if len(cells) < 2:
-            break
-        n += 1
-        hits += any(K.kind(c) in (K.UNITS, K.DEADLINE) for c in cells)
-        j += 1
-    return j if n >= 3 and hits >= 0.6 * n else i
+def _rows_run(blocks: list, i: int) -> tuple[int, re.Pattern | None]:
+    """Lines from ``i`` that are rows of a table without a header, split by pipes or tabs: at least three
+    lines of two cells or more, most of them holding a units or deadline cell."""
+    for rx in _SPLITTERS[:2]:
+        j, hits, n = i, 0, 0
+        while j < len(blocks) and isinstance(blocks[j], str):
+            line = blocks[j]
+            if rx is _SPLITTERS[1] and line.count("|") + line.count("｜") < 2 or rx is _SPLITTERS[0] and "\t" not in line:
+                break
+            cells = _split(line, rx)
+            if len([c for c in cells if c]) < 2:
+                break
+            n += 1
+            hits += any(K.kind(c) in (K.UNITS, K.DEADLINE) for c in cells)
+            j += 1
+        if n >= 3 and hits >= 0.6 * n:
+            return j, rx
+    return i, None
 
 
 # ---------------------------------------------------------------- every pipe on its own line
@@ -256,31 +267,73 @@ def _tab_led(blocks: list, labels: list[str], j: int) -> tuple[Table, int]:
 
 def _cell_lines(blocks: list, j: int, classes: list[str]) -> tuple[list[str], int]:
     """Cells of a one-cell-per-line table from ``j``: up to a stop line, another table, or a run of
-    text longer than the text columns can hold with room for headings (prose after the table)."""
+    text longer than the text columns can hold with room for headings (prose after the table). Blank
+    lines separate cells when they stand between nearly every two cells; otherwise a blank line is an
+    empty cell (one whose 牵头 unit, say, is not given)."""
+    end = j
+    while end < len(blocks) and isinstance(blocks[end], str) and not _stop(blocks[end]) \
+            and len(blocks[end].strip()) <= 600:
+        end += 1
+    lines = [b.strip() for b in blocks[j:end]]
+    filled = [n for n, x in enumerate(lines) if x]
+    spaced = sum(1 for a, b in zip(filled, filled[1:], strict=False) if b > a + 1)
+    blank_is_cell = len(filled) > 2 and spaced < 0.8 * (len(filled) - 1)
     text_cols = sum(1 for c in classes if c == "text")
     limit = text_cols + 2 if len(set(classes) - {"text"}) else 10 ** 6
     tokens: list[str] = []
     ends: list[int] = []
     run_start = None
-    while j < len(blocks) and isinstance(blocks[j], str):
-        line = blocks[j].strip()
-        j += 1
+    for n, line in enumerate(lines):
         if not line:
+            if blank_is_cell and tokens and n < (filled[-1] if filled else 0):
+                tokens.append("")
+                ends.append(j + n + 1)
             continue
-        if _stop(line) or len(line) > 600:
-            j -= 1
-            break
         if K.kind(line) in (K.TEXT, K.HEADING):
             run_start = len(tokens) if run_start is None else run_start
             if len(tokens) + 1 - run_start > limit:
-                j = ends[run_start - 1] if run_start else j
-                tokens = tokens[:run_start]
-                return tokens, j
+                return tokens[:run_start], ends[run_start - 1] if run_start else j + n
         else:
             run_start = None
         tokens.append(line)
-        ends.append(j)
-    return tokens, j
+        ends.append(j + n + 1)
+    return tokens, (ends[-1] if ends else j)
+
+
+def _numbered_cells(blocks: list, i: int) -> tuple[Table, int] | None:
+    """A one-cell-per-line table without a header whose rows carry a running 序号 (1, 2, 3 on lines of
+    their own, units or deadlines between them), starting at ``i``: the number itself, or the short
+    grouping cell before it when rows put the number after their group."""
+    lines = [(n, b.strip()) for n, b in enumerate(blocks[i:i + 400], i) if isinstance(b, str) and b.strip()]
+    if len(lines) < 6:
+        return None
+    first = 0 if lines[0][1] == "1" else 1 if lines[1][1] == "1" and K.kind(lines[0][1]) == K.TEXT \
+        and len(lines[0][1]) <= 40 else None
+    if first is None:
+        return None
+    cells = [t for _, t in lines]
+    expected, marks = 1, []
+    for k, t in enumerate(cells[first:], first):
+        if _stop(t):
+            break
+        if t == str(expected):
+            marks.append(k)
+            expected += 1
+    if len(marks) < 3 or any(not any(K.kind(c) in (K.UNITS, K.DEADLINE) for c in cells[a:b])
+                             for a, b in zip(marks, marks[1:], strict=False)):
+        return None
+    if first == 1:  # a group cell before the number: rows must show it (a text cell right after a row's end)
+        grouped = sum(1 for m in marks[1:] if K.kind(cells[m - 1]) == K.TEXT
+                      and K.kind(cells[m - 2]) in (K.UNITS, K.DEADLINE, K.NONE))
+        if not grouped:
+            return None
+    body = cells[first + 1:marks[1]]
+    classes = classes_from_kinds([K.kind(c) for c in ([cells[0]] if first else []) + body])
+    tokens, k = _cell_lines(blocks, lines[0][0], classes)
+    table = _stream_table(None, tokens, "由每格一行、带连续序号的文字重建")
+    if table is None or len(table.rows) < 3:
+        return None
+    return table, k
 
 
 def recognise(blocks: list) -> list:
@@ -320,8 +373,10 @@ def _at(blocks: list, i: int) -> tuple[Table, int] | None:
         if len(tokens) >= 6:
             start = next((n for n, t in enumerate(tokens) if t.strip()), 0)
             n = header_prefix(tokens[start:])
-            if not n and not _PIPE.match(line) and header_prefix(tokens[start + 1:]):
-                return None  # the line before a row's leading pipe is not a cell (a title): start at the pipe
+            if not _PIPE.match(line) and (not n and header_prefix(tokens[start + 1:]) or "" in tokens):
+                # rows that open with a pipe (empty cells where two rows' pipes meet): the line before
+                # the first pipe is not a cell (a title), so the table starts at the pipe
+                return None
             header = tokens[start:start + n] if n else None
             table = _stream_table(header, tokens[start + n:] if n else tokens, "由竖线各占一行的文字重建")
             if table is not None and len(table.rows) > 2:
@@ -331,10 +386,13 @@ def _at(blocks: list, i: int) -> tuple[Table, int] | None:
         table, j = _delimited(blocks, i + 1, rx, _split(line, rx))
         if len(table.rows) > 1:
             return table, j
-    end = _pipe_rows_run(blocks, i)
-    if end > i:
-        table, _ = _delimited(blocks[:end], i, _SPLITTERS[1], None)
+    end, rx = _rows_run(blocks, i)
+    if rx is not None:
+        table, _ = _delimited(blocks[:end], i, rx, None)
         return table, end
+    numbered = _numbered_cells(blocks, i)
+    if numbered is not None:
+        return numbered
     if label_like(line):
         run = _label_run(blocks, i)
         if run:

@@ -54,6 +54,21 @@ def classes_from_kinds(kinds: list[str]) -> list[str]:
     return [TEXT_C] * best + order
 
 
+def classes_from_columns(rows: list[list[str]]) -> list[str]:
+    """Column classes of a table without a header whose rows are known: each column's most common class."""
+    width = max((len(r) for r in rows), default=0)
+    out = []
+    for c in range(width):
+        votes: dict[str, int] = {}
+        for r in rows:
+            k = K.kind(r[c]) if c < len(r) else K.EMPTY
+            cls = next((x for x, fits in _FITS.items() if k in fits), None)
+            if cls:
+                votes[cls] = votes.get(cls, 0) + 1
+        out.append(max(votes, key=votes.get) if votes else OTHER_C)
+    return out
+
+
 @dataclass
 class _Row:
     cells: dict[int, str] = field(default_factory=dict)
@@ -202,26 +217,33 @@ class RowBuilder:
 
 
 def place_row(cells: list[str], classes: list[str]) -> list[str]:
-    """One row of a table whose rows are known (a line each) but whose cells may have shifted left:
-    kept as it is when its cells fit their columns, else placed by kind."""
+    """One row of a table whose rows are known (a line each) but whose cells may have shifted left.
+    Candidates: the cells as they stand, moved right (a shorter row lost its leading covered cells),
+    and placed by kind (``RowBuilder``); the one whose cells fit their columns best wins, moved right
+    first when they tie (covered cells are the leading, broader ones), placed by kind last (it loses
+    the row's own empty cells)."""
     width = len(classes)
-    cells = (cells + [""] * width)[:max(width, len(cells))]
     if len(cells) > width:
         cells = cells[:width - 1] + ["".join(cells[width - 1:])]
-    fit = sum(1 for c, v in enumerate(cells) if v.strip() and _fits(v, classes[c]))
     filled = [v for v in cells if v.strip()]
-    if fit == len(filled):
-        return cells
+    as_is = cells + [""] * (width - len(cells))
+    if len(cells) == width and _fit(as_is, classes) == len(filled):
+        return as_is
+    candidates = [as_is]
+    if len(cells) < width:  # moved right keeps the row's own empty cells where they are
+        candidates.insert(0, [""] * (width - len(cells)) + cells)
     b = RowBuilder(classes)
     b.feed(filled)
     rows, _ = b.grid()
-    placed = rows[-1] if len(rows) == 1 else None
-    if placed is None:
-        return cells
-    fit2 = sum(1 for c, v in enumerate(placed) if v.strip() and _fits(v, classes[c]))
-    return placed if fit2 > fit else cells
+    if len(rows) == 1:
+        candidates.append(rows[0])
+    return max(candidates, key=lambda c: _fit(c, classes))
+
+
+def _fit(cells: list[str], classes: list[str]) -> int:
+    return sum(1 for c, v in enumerate(cells) if v.strip() and _fits(v, classes[c]))
 
 
 def _fits(value: str, cls: str) -> bool:
     k = K.kind(value)
-    return k in _FITS[cls] or cls == OTHER_C or (cls == TEXT_C and k == K.SEQ)
+    return k in _FITS[cls] or cls == OTHER_C

@@ -83,17 +83,23 @@ def clean_blocks(blocks: list) -> tuple[list, list[str], normalise.ScriptMap | N
 
 
 def lift_title_rows(blocks: list) -> list:
-    """Rows above a table's header that hold one text (a sheet's title) become paragraphs before it."""
+    """Rows above a table's header that hold one text (a sheet's title) become paragraphs before it; in a
+    table without a header, the leading rows that hold one text while the rows below hold several."""
     out: list = []
     for b in blocks:
         if isinstance(b, Table):
             h = next((i for i, row in enumerate(b.rows[:12]) if is_header(row)), None)
+            if h is None:
+                h = 0
+                while h < min(len(b.rows) - 2, 3) and len({c.strip() for c in b.rows[h] if c.strip()}) == 1 \
+                        and len([c for c in b.rows[h + 1] if c.strip()]) >= 2:
+                    h += 1
             if h:
                 for row in b.rows[:h]:
                     texts = [c.strip() for c in row if c.strip()]
                     if texts:
                         out.append("  ".join(dict.fromkeys(texts)))
-                b = Table(b.rows[h:])
+                b = Table(b.rows[h:], b.rebuilt)
         out.append(b)
     return out
 

@@ -99,10 +99,12 @@ def tasks_from_table(tp: TablePos, layout: Layout) -> list[ParsedTask]:
                 group_changed = group_changed or row[c].strip() != carried[c]
                 _set_group(carried, group_cols, c, row[c])
         carried_from_above = []
+        # a row that names units of its own has no merged unit cell: its empty 牵头 (or 配合) cell is empty
+        own_units = any(row[c].strip() for c in unit_cols + lead_cols)
         for c in unit_cols + lead_cols + ([dl_col] if dl_col is not None else []):
             if row[c].strip():
                 carry_attr[c] = row[c]
-            elif group_changed:
+            elif group_changed or own_units and c != dl_col:
                 carry_attr.pop(c, None)
             elif carry_attr.get(c):
                 carried_from_above.append(c)
