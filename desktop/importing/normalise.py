@@ -85,7 +85,7 @@ _CHROME_EXACT = re.compile(
     r"^[【\[\s]*(?:打印|打印本页|打印此页|打印文章|关闭|关闭窗口|关闭本页|返回|返回顶部|返回首页|收藏|加入收藏|分享|分享到|"
     r"字号|字体|大|中|小|默认|繁体|简体|繁體|无障碍|无障碍浏览|长者模式|退出长者模式|长者浏览模式|适老化|关怀版|登录|注册|"
     r"首页|网站首页|网站地图|联系我们|上一篇|下一篇|扫一扫|微信|微博|政务微博|政务微信|手机版|English|纠错|我要纠错|"
-    r"相关链接|相关文件|相关阅读|相关信息|政策解读|图解|视频|保存|查看原文|下载|"
+    r"相关链接|相关文件|相关阅读|相关信息|保存|查看原文|下载|"
     r"分享至|TOP|top|Top)[】\]\s:：]*$"
 )
 _CHROME_START = re.compile(
@@ -100,7 +100,8 @@ _CHROME_ANY = re.compile(r"字号[:：]?\s*\[?\s*大\s*\]?\s*\[?\s*中\s*\]?\s*\
 
 
 def is_chrome(line: str) -> bool:
-    """True for a web-page frame line (欢迎访问…, 字号 大 中 小, 打印, 关闭窗口, 责任编辑…)."""
+    """True for a web-page frame line (欢迎访问…, 字号 大 中 小, 打印, 关闭窗口, 责任编辑…). Words that also
+    name a task (政策解读, 图解, 视频: a table's cell on a line of its own) are not frame lines by themselves."""
     s = line.strip()
     if not s or len(s) > 80:
         return False

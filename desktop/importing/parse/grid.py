@@ -218,10 +218,10 @@ class RowBuilder:
 
 def place_row(cells: list[str], classes: list[str]) -> list[str]:
     """One row of a table whose rows are known (a line each) but whose cells may have shifted left.
-    Candidates: the cells as they stand, moved right (a shorter row lost its leading covered cells),
-    and placed by kind (``RowBuilder``); the one whose cells fit their columns best wins, moved right
-    first when they tie (covered cells are the leading, broader ones), placed by kind last (it loses
-    the row's own empty cells)."""
+    Candidates: the cells with the lost ones (a shorter row lost its covered cells) put back at each
+    place, and the cells placed by kind (``RowBuilder``); the one whose cells fit their columns best
+    wins, the leftmost gap first when they tie (covered cells are the leading, broader ones), placed by
+    kind last (it loses the row's own empty cells)."""
     width = len(classes)
     if len(cells) > width:
         cells = cells[:width - 1] + ["".join(cells[width - 1:])]
@@ -229,9 +229,10 @@ def place_row(cells: list[str], classes: list[str]) -> list[str]:
     as_is = cells + [""] * (width - len(cells))
     if len(cells) == width and _fit(as_is, classes) == len(filled):
         return as_is
-    candidates = [as_is]
-    if len(cells) < width:  # moved right keeps the row's own empty cells where they are
-        candidates.insert(0, [""] * (width - len(cells)) + cells)
+    # the lost cells put back at each place, leftmost first (after a leading 序号, say); the row's own
+    # empty cells stay where they are
+    missing = width - len(cells)
+    candidates = [cells[:k] + [""] * missing + cells[k:] for k in range(len(cells) + 1)] if missing else [as_is]
     b = RowBuilder(classes)
     b.feed(filled)
     rows, _ = b.grid()
