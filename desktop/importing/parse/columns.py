@@ -17,6 +17,7 @@ import re
 from collections import Counter
 
 from . import cells as K
+from .patterns import TITLE_END
 
 SEQ, GROUP, CONTENT, LEAD, UNITS, DEADLINE, OTHER = "seq", "group", "content", "lead", "units", "deadline", "other"
 ROLES = (SEQ, GROUP, CONTENT, LEAD, UNITS, DEADLINE, OTHER)
@@ -49,9 +50,10 @@ def role_of(label: str) -> str | None:
 
 
 def label_like(cell: str) -> bool:
-    """A cell shaped like a header label: a few characters, no numbers, no sentence punctuation."""
+    """A cell shaped like a header label: a few characters, no numbers, no sentence punctuation, not a
+    title (…分解表)."""
     s = re.sub(r"\s+", "", cell or "")
-    return bool(_LABEL_SHAPE.match(s)) and K.kind(s) not in (K.SEQ, K.DEADLINE, K.YEAR)
+    return bool(_LABEL_SHAPE.match(s)) and K.kind(s) not in (K.SEQ, K.DEADLINE, K.YEAR) and not TITLE_END.search(s)
 
 
 def is_header(cells: list[str]) -> bool:

@@ -22,15 +22,13 @@ from ..normalise import is_chrome, join_pieces
 from . import cells as K
 from .columns import GROUP, header_roles, is_header, label_like, role_of
 from .grid import RowBuilder, class_of, classes_from_columns, classes_from_kinds, place_row
-from .patterns import match_enum
+from .patterns import TITLE_END, match_enum
 
 _SPLITTERS = [re.compile(r"\t"), re.compile(r"\s*[|｜]\s*"), re.compile(r"[ \u3000]{2,}"), re.compile(r"\s+")]
 _RULE_LINE = re.compile(r"^[\s|｜:：\-—=+]+$")
 _PIPE = re.compile(r"^\s*[|｜]\s*$")
 _STOP = re.compile(r"^\s*(?:附\s*件|抄送|抄报|印发|联系人|联系电话)|^[（(]?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _MAX_CELL_LINES = 6
-# a line that reads as a document's title (…任务分解表, …实施方案), not as a cell
-_TITLE = re.compile(r"(?:分解表|任务表|清单|台账|方案|要点|安排|计划)\s*$")
 
 
 def _stop(line: str) -> bool:
@@ -375,7 +373,7 @@ def _at(blocks: list, i: int) -> tuple[Table, int] | None:
         if len(tokens) >= 6:
             start = next((n for n, t in enumerate(tokens) if t.strip()), 0)
             n = header_prefix(tokens[start:])
-            if not _PIPE.match(line) and not n and (header_prefix(tokens[start + 1:]) or _TITLE.search(line)):
+            if not _PIPE.match(line) and not n and (header_prefix(tokens[start + 1:]) or TITLE_END.search(line)):
                 # the line before the first pipe is the table's title, not a cell: start at the pipe
                 return None
             header = tokens[start:start + n] if n else None
