@@ -336,6 +336,50 @@ def _numbered_cells(blocks: list, i: int) -> tuple[Table, int] | None:
     return table, k
 
 
+_LABELLED_LINE = re.compile(r"^[^:：]{1,8}[:：]|[:：]$")
+
+
+def _cycled_cells(blocks: list, i: int) -> tuple[Table, int] | None:
+    """A one-cell-per-line table with neither header nor numbers, starting at ``i``: bare cells (no
+    ``牵头单位：`` label, no line ending in a colon) where a units or deadline cell closes every few
+    lines — at least three rows, each with its text, none with more than four text cells."""
+    if TITLE_END.search(blocks[i].strip()) or K.kind(blocks[i]) not in (K.TEXT, K.HEADING):
+        return None
+    cells: list[str] = []
+    j = i
+    while j < len(blocks) and isinstance(blocks[j], str) and len(cells) < 2000:
+        line = blocks[j].strip()
+        if line:
+            if _stop(line) or _LABELLED_LINE.search(line) or len(line) > 600 or label_like(line) and _label_run(blocks, j):
+                break  # (a header further down starts a table of its own)
+            cells.append(line)
+        j += 1
+    kinds = [K.kind(c) for c in cells]
+    rows, texts, closed = 0, 0, False
+    for k in kinds:
+        if k in (K.TEXT, K.HEADING):
+            if closed:
+                rows, texts, closed = rows + 1, 0, False
+            texts += 1
+            if texts > 4:
+                break
+        elif k in (K.UNITS, K.DEADLINE, K.NONE, K.YEAR):
+            if not texts:
+                return None
+            closed = True
+    rows += closed
+    if rows < 3:
+        return None
+    classes = classes_from_kinds(kinds)
+    if len(classes) < 2:
+        return None
+    tokens, k = _cell_lines(blocks, i, classes)
+    table = _stream_table(None, tokens, "由每格一行的文字重建（无表头）")
+    if table is None or len(table.rows) < 4:
+        return None
+    return table, k
+
+
 def recognise(blocks: list) -> list:
     """Replace flattened tables in a block list (paragraph lines, "" for blank lines) by Table blocks."""
     out: list = []
@@ -389,9 +433,6 @@ def _at(blocks: list, i: int) -> tuple[Table, int] | None:
     if rx is not None:
         table, _ = _delimited(blocks[:end], i, rx, None)
         return table, end
-    numbered = _numbered_cells(blocks, i)
-    if numbered is not None:
-        return numbered
     if label_like(line):
         run = _label_run(blocks, i)
         if run:
@@ -404,4 +445,4 @@ def _at(blocks: list, i: int) -> tuple[Table, int] | None:
                 table = _stream_table(labels, tokens, "由每格一行的文字重建")
             if table is not None and len(table.rows) > 1:
                 return table, k
-    return None
+    return _numbered_cells(blocks, i) or _cycled_cells(blocks, i)

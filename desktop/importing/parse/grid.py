@@ -44,6 +44,8 @@ def classes_from_kinds(kinds: list[str]) -> list[str]:
         if k in _TEXTISH:
             run += 1
             continue
+        if k == K.SEQ and run:  # a number between a row's group and its body (序号 after 工作任务)
+            continue
         if run:
             best = max(best, run)
         run = 0
