@@ -305,7 +305,7 @@ def _numbered_cells(blocks: list, i: int) -> tuple[Table, int] | None:
     their own, units or deadlines between them), starting at ``i``: the number itself, or the short
     grouping cell before it when rows put the number after their group."""
     lines = [(n, b.strip()) for n, b in enumerate(blocks[i:i + 400], i) if isinstance(b, str) and b.strip()]
-    if len(lines) < 6:
+    if len(lines) < 6 or TITLE_END.search(lines[0][1]) or any(_PIPE.match(t) for _, t in lines[:12]):
         return None
     first = 0 if lines[0][1] == "1" else 1 if lines[1][1] == "1" and K.kind(lines[0][1]) == K.TEXT \
         and len(lines[0][1]) <= 40 else None
@@ -343,14 +343,15 @@ def _cycled_cells(blocks: list, i: int) -> tuple[Table, int] | None:
     """A one-cell-per-line table with neither header nor numbers, starting at ``i``: bare cells (no
     ``牵头单位：`` label, no line ending in a colon) where a units or deadline cell closes every few
     lines — at least three rows, each with its text, none with more than four text cells."""
-    if TITLE_END.search(blocks[i].strip()) or K.kind(blocks[i]) not in (K.TEXT, K.HEADING):
+    if TITLE_END.search(blocks[i].strip()) or K.kind(blocks[i]) not in (K.TEXT, K.HEADING) or _PIPE.match(blocks[i]):
         return None
     cells: list[str] = []
     j = i
     while j < len(blocks) and isinstance(blocks[j], str) and len(cells) < 2000:
         line = blocks[j].strip()
         if line:
-            if _stop(line) or _LABELLED_LINE.search(line) or len(line) > 600 or label_like(line) and _label_run(blocks, j):
+            if _stop(line) or _LABELLED_LINE.search(line) or len(line) > 600 or _PIPE.match(line) \
+                    or label_like(line) and _label_run(blocks, j):
                 break  # (a header further down starts a table of its own)
             cells.append(line)
         j += 1

@@ -73,7 +73,7 @@ def strip_enum(text: str) -> str:
 
 
 # a line that reads as a document's or table's title (…任务分解表, …实施方案), not as a header label or a cell
-TITLE_END = re.compile(r"(?:分解表|任务表|一览表|清单|台账|方案|要点|安排|计划)\s*$")
+TITLE_END = re.compile(r"(?:分解表|任务表|一览表|清单|台账|方案|要点|安排|计划|通知|意见|决定|通报)\s*$")
 
 SENTENCE_END = "。！？!?"
 CLAUSE = re.compile(r"[，,。；;\n]")
