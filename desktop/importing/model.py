@@ -17,6 +17,30 @@ class Table:
 
     rows: list[list[str]]
     rebuilt: str = ""  # how a table that arrived as text was rebuilt (shown in each row's evidence)
+    index: int = 0  # 1-based place among the notice's tables (0: not numbered yet)
+    header: int | None = None  # the clerk's word: None the parser looks; -1 no header; n the header row
+    columns: list[str] | None = None  # the clerk's roles for the columns (parse.columns.ROLES)
+
+
+@dataclass
+class TableChoice:
+    """The clerk's reading of a table: ``parse --columns/--header-row/--table`` and the import window's
+    grid view. None everywhere is the parser's own reading."""
+
+    table: int | None = None  # 1-based: read only the K-th table of the notice
+    header_row: int | None = None  # 1-based row of the grid holding the header (rows above: the title); 0: none
+    columns: list[str] | None = None  # one role per column (parse.columns.ROLES)
+
+
+@dataclass
+class TableGrid:
+    """A table of the notice as the clerk sees it in the grid view, with how the parser read it."""
+
+    rows: list[list[str]]  # the grid as read, title rows included
+    header_row: int  # 1-based row of the header, 0: none
+    roles: list[str]  # one role per column (parse.columns.ROLES)
+    rebuilt: str = ""
+    tasks: int = 0  # how many tasks it gave
 
 
 Block = str | Table
@@ -68,3 +92,4 @@ class ParsedNotice:
     source_text: str = ""  # normalised text; task source spans index into it
     original_text: str = ""  # the text as read, before width/繁简/pinyin normalisation
     script: object | None = None  # normalise.ScriptMap back to the printed traditional characters, if folded
+    tables: list[TableGrid] = field(default_factory=list)  # the notice's tables, for the grid view

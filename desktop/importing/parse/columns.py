@@ -20,7 +20,23 @@ from . import cells as K
 from .patterns import TITLE_END
 
 SEQ, GROUP, CONTENT, LEAD, UNITS, DEADLINE, OTHER = "seq", "group", "content", "lead", "units", "deadline", "other"
-ROLES = (SEQ, GROUP, CONTENT, LEAD, UNITS, DEADLINE, OTHER)
+TITLE, PARTNER = "title", "partner"  # the clerk's 任务名称 (the narrowest group) and 配合单位 (read as units)
+ROLES = (SEQ, GROUP, TITLE, CONTENT, LEAD, UNITS, PARTNER, DEADLINE, OTHER)
+# the names a clerk uses (parse --columns, the grid view), in the order the grid view offers them
+ROLE_NAMES = {"序号": SEQ, "分组": GROUP, "任务名称": TITLE, "具体内容": CONTENT, "牵头单位": LEAD, "责任单位": UNITS,
+              "配合单位": PARTNER, "完成时限": DEADLINE, "忽略": OTHER}
+NAME_OF = {role: name for name, role in ROLE_NAMES.items()}
+
+
+def roles_from_names(names: list[str]) -> list[str]:
+    """``序号,分组,…`` as the clerk writes them → roles; ValueError naming a word that is not a role."""
+    out = []
+    for n in names:
+        n = n.strip()
+        if n not in ROLE_NAMES:
+            raise ValueError(n)
+        out.append(ROLE_NAMES[n])
+    return out
 
 _RULES: list[tuple[str, re.Pattern]] = [
     (OTHER, re.compile(r"领导|责任人|联系人|联系方式|电话|备注|完成情况|进展|落实情况|进度情况|佐证|说明|分值|评分|得分|考核")),

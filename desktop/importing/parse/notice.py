@@ -10,7 +10,7 @@ import re
 
 from .. import normalise
 from ..errors import NoticeReadError
-from ..model import DOUBTFUL, ParsedNotice, ParsedTask, SourceDocument, Table
+from ..model import DOUBTFUL, ParsedNotice, ParsedTask, SourceDocument, Table, TableChoice, TableGrid
 from . import flat_tables
 from .columns import is_header
 from .deadlines import interpret
@@ -82,13 +82,19 @@ def clean_blocks(blocks: list) -> tuple[list, list[str], normalise.ScriptMap | N
     return out, notes, script
 
 
-def lift_title_rows(blocks: list) -> list:
+def lift_title_rows(blocks: list) -> tuple[list, dict[int, int]]:
     """Rows above a table's header that hold one text (a sheet's title) become paragraphs before it; in a
-    table without a header, the leading rows that hold one text while the rows below hold several."""
+    table without a header, the leading rows that hold one text while the rows below hold several.
+    Where the clerk placed the header (``Table.header``), every row above it is lifted. Returns the
+    blocks and, by table index, how many rows were lifted."""
     out: list = []
+    lifted: dict[int, int] = {}
     for b in blocks:
         if isinstance(b, Table):
-            h = next((i for i, row in enumerate(b.rows[:12]) if is_header(row)), None)
+            if b.header is not None:
+                h = max(b.header, 0)
+            else:
+                h = next((i for i, row in enumerate(b.rows[:12]) if is_header(row)), None)
             if h is None:
                 h = 0
                 while h < min(len(b.rows) - 2, 3) and len({c.strip() for c in b.rows[h] if c.strip()}) == 1 \
@@ -99,9 +105,31 @@ def lift_title_rows(blocks: list) -> list:
                     texts = [c.strip() for c in row if c.strip()]
                     if texts:
                         out.append("  ".join(dict.fromkeys(texts)))
-                b = Table(b.rows[h:], b.rebuilt)
+                b = Table(b.rows[h:], b.rebuilt, b.index, None if b.header is None else (0 if b.header >= 0 else -1),
+                          b.columns)
+            lifted[b.index] = h
         out.append(b)
-    return out
+    return out, lifted
+
+
+def apply_choice(blocks: list, choice: TableChoice | None) -> int | None:
+    """Number the tables and put the clerk's reading on the one it is for (the K-th, or the largest);
+    the index of the only table to read, or None for all."""
+    tables = [b for b in blocks if isinstance(b, Table)]
+    for n, t in enumerate(tables, 1):
+        t.index = n
+    if choice is None or not tables or (choice.table is None and choice.header_row is None and not choice.columns):
+        return None
+    if choice.table is not None and not 1 <= choice.table <= len(tables):
+        raise NoticeReadError(f"这份通知只有 {len(tables)} 个表格，没有第 {choice.table} 个。请检查 --table 的数字。")
+    target = tables[choice.table - 1] if choice.table else max(tables, key=lambda t: len(t.rows))
+    if choice.header_row is not None:
+        if choice.header_row > len(target.rows):
+            raise NoticeReadError(f"第 {target.index} 个表格只有 {len(target.rows)} 行，没有第 {choice.header_row} 行。"
+                                  "请检查表头所在的行号（0 表示没有表头）。")
+        target.header = choice.header_row - 1 if choice.header_row else -1
+    target.columns = list(choice.columns) if choice.columns else None
+    return target.index
 
 
 def _starts_item(line: str) -> bool:
@@ -123,18 +151,28 @@ def _reflow(blocks: list) -> list:
     return out
 
 
-def parse_document(doc: SourceDocument, units_directory=None) -> ParsedNotice:
+def parse_document(doc: SourceDocument, units_directory=None, choice: TableChoice | None = None) -> ParsedNotice:
+    """Parse a read document; ``choice`` is the clerk's reading of a table (roles, header row, which table)."""
     original = _render(doc.blocks)
     blocks, warnings, script = clean_blocks(doc.blocks)
     warnings = list(doc.warnings) + warnings
-    blocks = _reflow(lift_title_rows(flat_tables.recognise(blocks)))
+    blocks = flat_tables.recognise(blocks)
+    only = apply_choice(blocks, choice)
+    grids = {b.index: (b.rows, b.rebuilt) for b in blocks if isinstance(b, Table)}
+    lifted_blocks, lifted = lift_title_rows(blocks)
+    blocks = _reflow(lifted_blocks)
     if not any(isinstance(b, Table) and any(any(c for c in r) for r in b.rows) or isinstance(b, str) and b
                for b in blocks):
         raise NoticeReadError(EMPTY)
     layout = build_layout(blocks)
     paras = layout.paras
     meta = extract(paras, layout.tables)
-    tasks = tasks_from_tables(layout)
+    tasks, readings = tasks_from_tables(layout, only)
+    tables = [TableGrid(rows, lifted.get(i, 0) + readings[i].header + 1 if i in readings and readings[i].header >= 0
+                        else 0, readings[i].roles if i in readings else [], rebuilt,
+                        len(readings[i].tasks) if i in readings else 0) for i, (rows, rebuilt) in grids.items()]
+    if only is not None and not tasks:
+        warnings.append("按指定的列读这个表格没有得到任务：请确认“具体内容”列和表头所在的行。")
     if tasks:
         if any(match_enum(p.text) for i, p in enumerate(paras) if i >= meta.body_start and i not in meta.skip):
             warnings.append("本通知附有任务分解表：任务按表格逐行列出，正文（含通知本身）中的条目未重复列入，请核对。")
@@ -154,7 +192,7 @@ def parse_document(doc: SourceDocument, units_directory=None) -> ParsedNotice:
     return ParsedNotice(
         title=meta.title, doc_number=meta.doc_number, issuer=meta.issuer, date=meta.date, year=meta.year,
         recipients=meta.recipients, attachments=meta.attachments, warnings=warnings, tasks=tasks,
-        source_text=layout.text, original_text=original, script=script)
+        source_text=layout.text, original_text=original, script=script, tables=tables)
 
 
 def _finish(tasks: list[ParsedTask], meta, directory: UnitDirectory | None, warnings: list[str]) -> None:

@@ -7,14 +7,30 @@ columns (a cell that says 牵头 or 配合 is read as an attribution), the deadl
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..model import ParsedTask
 from . import cells as K
-from .columns import CONTENT, DEADLINE, GROUP, LEAD, SEQ, UNITS, assign_roles, header_roles, is_header
+from .columns import (
+    CONTENT,
+    DEADLINE,
+    GROUP,
+    LEAD,
+    OTHER,
+    PARTNER,
+    SEQ,
+    TITLE,
+    UNITS,
+    assign_roles,
+    header_roles,
+    is_header,
+)
 from .deadlines import clean as clean_deadline
 from .layout import Layout, TablePos
 from .patterns import first_clause, match_enum
 from .units import parse_attribution, split_names
+
+PARTNER_AS = {PARTNER: UNITS}  # 配合单位 rows go to units
 
 
 def _heading(text: str) -> str:
@@ -49,17 +65,46 @@ def looks_like_task_table(roles: list[str], rows: list[list[str]]) -> bool:
     return CONTENT in roles and bool({UNITS, LEAD, DEADLINE} & set(roles)) and len(rows) >= 2
 
 
-def tasks_from_table(tp: TablePos, layout: Layout) -> list[ParsedTask]:
-    rows = tp.table.rows
-    h = _find_header(rows)
+@dataclass
+class Reading:
+    """How one table was read: its header row (-1: none), the role of each column, the tasks it gave."""
+
+    header: int
+    roles: list[str]
+    tasks: list[ParsedTask]
+
+
+def _clerk_roles(columns: list[str], width: int) -> list[str]:
+    roles = [PARTNER_AS.get(r, r) for r in columns[:width]] + [OTHER] * (width - len(columns))
+    if TITLE in roles:  # 任务名称 is the narrowest grouping level: the groups left of it stay groups
+        roles = [GROUP if r == TITLE else r for r in roles]
+    return roles
+
+
+def read_table(tp: TablePos, layout: Layout) -> Reading:
+    """Tasks of one table, by the clerk's word where given (``Table.header``/``Table.columns``), else by
+    the header's labels and the cells (``columns.assign_roles``)."""
+    table = tp.table
+    rows = table.rows
     width = max(len(r) for r in rows)
+    h = _find_header(rows) if table.header is None else (None if table.header < 0 else table.header)
     data = [r + [""] * (width - len(r)) for r in rows[(h + 1 if h is not None else 0):]]
     header = rows[h] + [""] * (width - len(rows[h])) if h is not None else None
-    roles = assign_roles(header, data)
-    if h is None and not looks_like_task_table(roles, data):
-        return []
-    if header is None:
-        header, h = [""] * width, -1
+    if table.columns is not None:
+        roles = _clerk_roles(table.columns, width)
+    else:
+        roles = assign_roles(header, data)
+        if h is None and not looks_like_task_table(roles, data):
+            return Reading(-1, roles, [])
+    return Reading(-1 if h is None else h, roles, tasks_from_table(tp, layout, h, roles))
+
+
+def tasks_from_table(tp: TablePos, layout: Layout, h: int | None, roles: list[str]) -> list[ParsedTask]:
+    """One task per row of the body column under header row ``h`` (None: no header), by ``roles``."""
+    rows = tp.table.rows
+    width = max(len(r) for r in rows)
+    header = rows[h] + [""] * (width - len(rows[h])) if h is not None else [""] * width
+    h = -1 if h is None else h
     group_cols = [c for c, r in enumerate(roles) if r == GROUP]
     content_col = roles.index(CONTENT) if CONTENT in roles else None
     if content_col is None and not group_cols:
@@ -75,7 +120,7 @@ def tasks_from_table(tp: TablePos, layout: Layout) -> list[ParsedTask]:
     sections: list[tuple[str, str]] = []  # (numbering style, heading)
     header_norm = [re.sub(r"\s+", "", c) for c in header]
     named = header_roles(header)
-    why = _ColumnWhy(header, named, roles, tp.table.rebuilt)
+    why = _ColumnWhy(header, named, roles, tp.table.rebuilt, tp.table.columns is not None)
     tasks: list[ParsedTask] = []
     for r in range(h + 1, len(rows)):
         row = rows[r] + [""] * (width - len(rows[r]))
@@ -138,11 +183,13 @@ class _ColumnWhy:
     """The evidence a table row carries: which column gave its units and deadline and how that column's
     role was known (its label, or only its cells), how the table was rebuilt from text."""
 
-    def __init__(self, header: list[str], named: list[str | None], roles: list[str], rebuilt: str):
-        self.header, self.named, self.roles, self.rebuilt = header, named, roles, rebuilt
+    def __init__(self, header: list[str], named: list[str | None], roles: list[str], rebuilt: str, clerk: bool):
+        self.header, self.named, self.roles, self.rebuilt, self.clerk = header, named, roles, rebuilt, clerk
 
     def _col(self, c: int) -> tuple[str, float]:
         label = self.header[c].strip()
+        if self.clerk:
+            return (f"“{label}”列" if label else f"第 {c + 1} 列") + "（按文书指定的列）", 0.0
         if label and self.named[c] == self.roles[c]:
             return f"“{label}”列", 0.0
         where = f"“{label}”列" if label else f"第 {c + 1} 列"
@@ -197,8 +244,14 @@ def _push_section(sections: list[tuple[str, str]], text: str) -> None:
     sections.append((style, _heading(text)))
 
 
-def tasks_from_tables(layout: Layout) -> list[ParsedTask]:
+def tasks_from_tables(layout: Layout, only: int | None = None) -> tuple[list[ParsedTask], dict[int, Reading]]:
+    """Tasks of every table (or only of the ``only``-th), and how each table was read, by its index."""
     tasks: list[ParsedTask] = []
+    readings: dict[int, Reading] = {}
     for tp in layout.tables:
-        tasks += tasks_from_table(tp, layout)
-    return tasks
+        if only is not None and tp.table.index != only:
+            continue
+        reading = read_table(tp, layout)
+        readings[tp.table.index] = reading
+        tasks += reading.tasks
+    return tasks, readings
