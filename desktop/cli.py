@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +52,20 @@ def names_a_command(argv: list[str]) -> bool:
     return False
 
 
+ROLE_WORDS = "序号 分组 任务名称 具体内容 牵头单位 责任单位 配合单位 完成时限 忽略"
+
+
+def _table_options(sp: argparse.ArgumentParser) -> None:
+    """``parse``/``import`` … ``--columns R1,R2,… [--header-row N] [--table K] [--remember]`` (cli.md)."""
+    sp.add_argument("--columns", metavar="R1,R2,…",
+                    help=f"按列的顺序写出每一列的用途，用逗号分隔，可用：{ROLE_WORDS}")
+    sp.add_argument("--header-row", type=int, metavar="N",
+                    help="表头在表格的第 N 行（从 1 数起，上面各行是标题；0 表示没有表头）")
+    sp.add_argument("--table", type=int, metavar="K", help="读通知中的第 K 个表格（默认：程序选定的表格）")
+    sp.add_argument("--remember", action="store_true",
+                    help="按表头的文字在台账中记住这次的列设置，下次遇到表头相同的表格时自动使用")
+
+
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     p = _Parser(prog="python -m desktop", description="要点台账 NoticeDesk")
     _common(p, suppress=False)
@@ -71,9 +86,12 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     sp.add_argument("file")
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--sheet", metavar="NAME", help="只读 .xlsx 工作簿中的这个工作表")
+    _table_options(sp)
     sp = cmd("import", "解析通知并存入台账", cmd_import)
     sp.add_argument("file")
     sp.add_argument("--sheet", metavar="NAME", help="只读 .xlsx 工作簿中的这个工作表")
+    _table_options(sp)
+    sp.add_argument("--as-new", action="store_true", help="台账中已有这份通知时，仍作为一份新通知导入")
     sp = cmd("notices", "列出台账中的通知", cmd_notices)
     sp.add_argument("--json", action="store_true")
     sp = cmd("tasks", "列出某通知的任务", cmd_tasks)
@@ -153,47 +171,233 @@ def _parse_date(text: str) -> dt.date:
         raise UserError(f"日期格式不对：{text}。请写成 YYYY-MM-DD，例如 2023-06-30。") from None
 
 
-def _read_notice(path_text: str, sheet: str | None = None):
-    from desktop.importing import parse_path
+def _column_roles(text: str) -> list[str]:
+    """``--columns 序号,分组,…`` → column roles (parse.columns.ROLES); a word that is not a role is the
+    clerk's to fix. Chinese commas and 、 separate as well."""
+    from desktop.importing.parse.columns import roles_from_names
+
+    words = [w.strip() for w in re.split(r"[,，、]", text)]
+    for i, word in enumerate(words, 1):
+        if not word:
+            raise UserError(f"--columns 的第 {i} 项是空的。请按列的顺序为每一列写一个用途，用逗号分隔，"
+                            f"可用的有：{ROLE_WORDS}。")
+    try:
+        return roles_from_names(words)
+    except ValueError as exc:
+        raise UserError(f"--columns 中的“{exc}”不是列的用途。可用的有：{ROLE_WORDS}"
+                        "（按列的顺序每列写一个，用逗号分隔）。") from None
+
+
+def _table_choice(args: argparse.Namespace):
+    """The clerk's reading of a table from ``--columns/--header-row/--table`` (None: the parser's own)."""
+    from desktop.importing import TableChoice
+
+    columns = _column_roles(args.columns) if args.columns is not None else None
+    if args.table is not None and args.table < 1:
+        raise UserError(f"--table {args.table} 不对：表格从 1 数起，第一个表格写 --table 1。")
+    if args.header_row is not None and args.header_row < 0:
+        raise UserError(f"--header-row {args.header_row} 不对：请写表头所在的行号（从 1 数起），没有表头写 0。")
+    if columns is None and args.table is None and args.header_row is None:
+        return None
+    return TableChoice(table=args.table, header_row=args.header_row, columns=columns)
+
+
+def _read_notice(path_text: str, sheet: str | None = None, choice=None):
+    """(the read document, the notice parsed with ``choice``): the document is parsed again when a
+    remembered column setting applies, without reading the file again."""
+    from desktop.importing import parse_document, read_document
 
     path = Path(path_text)
     if not path.is_file():
         raise UserError(f"找不到文件：{path}。请检查路径是否正确。")
-    return parse_path(path, sheet=sheet)
+    doc = read_document(path, sheet)
+    parsed = parse_document(doc, None, choice)
+    if choice is not None:
+        if not parsed.tables:
+            raise UserError("这份通知中没有表格，--columns、--header-row、--table 无从使用。请去掉这些选项再试。")
+        _note_column_count(parsed, choice)
+    return doc, parsed
+
+
+def _target_table(parsed, choice) -> int | None:
+    """The 1-based table a reading is about: ``--table``, else the one the parser reads under a choice
+    (the largest), else the one that gave the most tasks (None if none gave any)."""
+    tables = parsed.tables
+    if not tables:
+        return None
+    if choice is not None:
+        return choice.table or max(range(len(tables)), key=lambda i: len(tables[i].rows)) + 1
+    best = max(range(len(tables)), key=lambda i: tables[i].tasks)
+    return best + 1 if tables[best].tasks else None
+
+
+def _width(grid) -> int:
+    return max((len(r) for r in grid.rows), default=0)
+
+
+def _note_column_count(parsed, choice) -> None:
+    if not choice.columns:
+        return
+    k = _target_table(parsed, choice)
+    width, given = _width(parsed.tables[k - 1]), len(choice.columns)
+    if given > width:
+        parsed.warnings.append(f"--columns 写了 {given} 列的用途，第 {k} 个表格只有 {width} 列：多出的已忽略。")
+    elif given < width:
+        parsed.warnings.append(f"--columns 写了 {given} 列的用途，第 {k} 个表格有 {width} 列：其余各列按“忽略”处理。")
+
+
+def _existing_ledger(args: argparse.Namespace):
+    """The ledger of ``--db-url``, or of the data folder if a ledger file is there; None otherwise (a
+    command that only reads must not create one)."""
+    from desktop.storage.paths import DB_FILE_NAME
+
+    if args.db_url is None and not (data_dir_of(args) / DB_FILE_NAME).is_file():
+        return None
+    return open_ledger(args)
+
+
+def _apply_remembered(doc, parsed, choice, maps):
+    """Parse again by a remembered column setting that fits one of the notice's tables (``--table`` and
+    ``--header-row`` narrow the search); returns (parsed, the choice it was read with)."""
+    from desktop.importing import TableChoice, parse_document
+    from desktop.intake import describe_columns, remembered_reading
+
+    found = remembered_reading(parsed.tables, maps, choice.table if choice else None,
+                               choice.header_row if choice else None)
+    if found is None:
+        return parsed, choice
+    k, row, labels, roles = found
+    left_out = [(j, g.tasks) for j, g in enumerate(parsed.tables, 1) if j != k and g.tasks]
+    choice = TableChoice(table=k, header_row=row, columns=roles)
+    parsed = parse_document(doc, None, choice)
+    note = f"已按记住的列设置读取第 {k} 个表格（{describe_columns(labels, roles)}）。如需改动，请用 --columns 重新指定。"
+    for j, n in left_out:
+        note += f"只读了这个表格：第 {j} 个表格的 {n} 项任务未列入，需要时请加 --table {j} 读取。"
+    parsed.warnings.append(note)
+    return parsed, choice
+
+
+def _to_remember(parsed, choice) -> tuple[list[str], list[str]]:
+    """(header labels, roles) that ``--remember`` stores: the table's reading under its header's labels;
+    a table read without a header has nothing to be remembered by."""
+    from desktop.intake import header_labels
+
+    k = _target_table(parsed, choice)
+    if k is None:
+        raise UserError("这份通知没有按表格读出任务，没有可以记住的列设置。请去掉 --remember，"
+                        "或用 --table、--columns 指定要读的表格。")
+    grid = parsed.tables[k - 1]
+    labels = header_labels(grid)
+    if labels is None:
+        raise UserError(f"第 {k} 个表格是按没有表头读的，--remember 要按表头的文字记住列设置，这里无从记起。"
+                        "请用 --header-row 写明表头所在的行，或去掉 --remember。")
+    width = _width(grid)
+    roles = list(choice.columns) if choice is not None and choice.columns else list(grid.roles)
+    roles = roles[:width] + ["other"] * (width - len(roles))
+    return labels, roles
+
+
+def _print_tables(parsed) -> None:
+    """How each table was read (its header row, each column's role), for choosing --columns/--header-row."""
+    from desktop.intake import describe_columns, header_labels
+
+    for k, grid in enumerate(parsed.tables, 1):
+        if not grid.roles:
+            print(f"表格 {k}：{len(grid.rows)} 行，未读取")
+            continue
+        head = f"第 {grid.header_row} 行是表头" if grid.header_row else "没有表头"
+        columns = describe_columns(header_labels(grid) or [], grid.roles)
+        print(f"表格 {k}：{len(grid.rows)} 行，{head}，读出 {grid.tasks} 项任务（{columns}）")
+
+
+def _remembered_line(labels: list[str], roles: list[str]) -> str:
+    from desktop.intake import describe_columns
+
+    return f"已记住列设置：表头为“{'|'.join(labels)}”的表格，今后按（{describe_columns(labels, roles)}）读取。"
+
+
+def _notice_year(parsed) -> int | None:
+    return parsed.year if parsed.year is not None else (parsed.date.year if parsed.date else None)
 
 
 # --- commands ------------------------------------------------------------------------------------
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from desktop.importing import to_json_dict
+    from desktop.storage.ledger import LedgerError
 
-    parsed = _read_notice(args.file, args.sheet)
+    choice = _table_choice(args)
+    doc, parsed = _read_notice(args.file, args.sheet, choice)
+    ledger = None
+    try:
+        if args.columns is None:
+            try:  # a ledger that cannot be opened only means no remembered settings: parse does not need it
+                ledger = _existing_ledger(args)
+                maps = ledger.column_maps() if ledger is not None else []
+            except LedgerError as exc:
+                maps = []
+                parsed.warnings.append(f"未能读取台账中记住的列设置（{' '.join(str(exc).split())}），已按程序的判断读取。")
+            parsed, choice = _apply_remembered(doc, parsed, choice, maps)
+        remembered = None
+        if args.remember:
+            remembered = _to_remember(parsed, choice)
+            if ledger is None:
+                ledger = open_ledger(args)
+            ledger.remember_columns(*remembered)
+    finally:
+        if ledger is not None:
+            ledger.close()
     if args.json:
         _print_json(to_json_dict(parsed))
+        if remembered:
+            sys.stderr.write(_remembered_line(*remembered) + "\n")
         return 0
     print(parsed.title or "（无标题）")
+    _print_tables(parsed)
     for t in parsed.tasks:
         units = "、".join(t.lead_units + t.units)
         print(f"  {t.number or ''}{t.title}  [{units}]  {t.deadline or ''}")
     for w in parsed.warnings:
         print(f"注意：{w}")
+    if remembered:
+        print(_remembered_line(*remembered))
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Refuses a notice the ledger already holds (``Ledger.find_duplicate``) unless ``--as-new``; every
+    refusal comes before anything is written (a ledger is created only to store the notice)."""
     from desktop.intake import ledger_rows
 
-    parsed = _read_notice(args.file, args.sheet)
-    meta, rows = ledger_rows(parsed, source_name=Path(args.file).name)
-    meta["source_bytes"] = Path(args.file).read_bytes()
-    ledger = open_ledger(args)
+    choice = _table_choice(args)
+    doc, parsed = _read_notice(args.file, args.sheet, choice)
+    source = Path(args.file).read_bytes()
+    ledger = _existing_ledger(args)
     try:
+        if args.columns is None and ledger is not None:
+            parsed, choice = _apply_remembered(doc, parsed, choice, ledger.column_maps())
+        remembered = _to_remember(parsed, choice) if args.remember else None
+        meta, rows = ledger_rows(parsed, source_name=Path(args.file).name)
+        meta["source_bytes"] = source
+        if ledger is None:
+            ledger = open_ledger(args)
+        if not args.as_new:
+            same = ledger.find_duplicate(doc_number=parsed.doc_number, title=parsed.title,
+                                         year=_notice_year(parsed), source_bytes=source)
+            if same is not None:
+                raise UserError(f"台账中已有这份通知（编号 {same}：{ledger.notice(same).title}）。"
+                                "如确需再导入一份，请加 --as-new。")
         notice_id = ledger.create_notice_with_tasks(meta, rows)
+        if remembered:
+            ledger.remember_columns(*remembered)
     finally:
-        ledger.close()
+        if ledger is not None:
+            ledger.close()
     print(f"已导入：{parsed.title}（{len(parsed.tasks)} 项任务）")
     for w in parsed.warnings:
         print(f"注意：{w}")
+    if remembered:
+        print(_remembered_line(*remembered))
     print(notice_id)
     return 0
 

@@ -69,3 +69,46 @@ def nested_rows(rows: list[Any]) -> list[dict[str, Any]]:
         made[r.id] = item
         (made[r.parent_id]["children"] if r.parent_id in made else roots).append(item)
     return roots
+
+
+# --- the clerk's reading of a table, remembered under its header's labels ------------------------
+
+def header_labels(grid: Any) -> list[str] | None:
+    """The labels a table's reading is remembered under: the cells of its header row (``TableGrid``),
+    whitespace removed; None when the table was read without a header (nothing to remember it by)."""
+    if not grid.header_row or grid.header_row > len(grid.rows):
+        return None
+    labels = [re.sub(r"\s+", "", c or "") for c in grid.rows[grid.header_row - 1]]
+    return labels if any(labels) else None
+
+
+def remembered_reading(tables: list[Any], maps: list[tuple[list[str], list[str]]], table: int | None = None,
+                       header_row: int | None = None) -> tuple[int, int, list[str], list[str]] | None:
+    """Where a remembered setting (``Ledger.column_maps()``) fits the notice's tables: (1-based table, its
+    1-based header row, the labels, the roles) of the first row, in table order, whose cells are the
+    remembered labels; None when no table has such a row. ``table``/``header_row`` restrict the search to
+    that table / that row (0: no header row, so nothing can fit)."""
+    known = {tuple(labels): roles for labels, roles in maps}
+    if not known or header_row == 0:
+        return None
+    for k, grid in enumerate(tables, 1):
+        if table is not None and k != table:
+            continue
+        for r, row in enumerate(grid.rows, 1):
+            if header_row is not None and r != header_row:
+                continue
+            labels = tuple(re.sub(r"\s+", "", c or "") for c in row)
+            if any(labels) and labels in known:
+                return k, r, list(labels), list(known[labels])
+    return None
+
+
+def describe_columns(labels: list[str], roles: list[str]) -> str:
+    """``序号：序号，重点任务：分组，…`` — each column's label (or its place) with the role it is read as."""
+    from desktop.importing.parse.columns import NAME_OF
+
+    parts = []
+    for c, role in enumerate(roles):
+        label = labels[c] if c < len(labels) and labels[c] else f"第{c + 1}列"
+        parts.append(f"{label}：{NAME_OF.get(role, role)}")
+    return "，".join(parts)

@@ -30,6 +30,7 @@ class TableChoice:
     table: int | None = None  # 1-based: read only the K-th table of the notice
     header_row: int | None = None  # 1-based row of the grid holding the header (rows above: the title); 0: none
     columns: list[str] | None = None  # one role per column (parse.columns.ROLES)
+    items: bool = False  # read the numbered items of the text, not the table (a notice holding both)
 
 
 @dataclass
@@ -93,3 +94,4 @@ class ParsedNotice:
     original_text: str = ""  # the text as read, before width/繁简/pinyin normalisation
     script: object | None = None  # normalise.ScriptMap back to the printed traditional characters, if folded
     tables: list[TableGrid] = field(default_factory=list)  # the notice's tables, for the grid view
+    has_items: bool = False  # the text has numbered items too (a notice with both: 按表格 / 按正文条目)

@@ -31,7 +31,8 @@ a task field name (domain.TASK_FIELDS, one row per changed field, old → new) o
 restore, move, indent, outdent, split, unsplit, merge, unmerge, units:lead, units:responsible,
 create_notice, delete_notice, notice.<field>, unit:add, unit.<field>, progress:add, progress:delete,
 progress:restore, progress.<field>, evidence:add, evidence:remove, evidence:restore, evidence:rename,
-returns (a unit's feedback workbook merged: new = "unit（file）");
+returns (a unit's feedback workbook merged: new = "unit（file）"), columns:remember, columns:forget (a
+remembered column setting, "labels → roles"; no notice);
 a revised deadline logs due_date, original_due_date, revision_reason and revised_at as fields. Problems of the file
 or disk raise ``LedgerError`` (Chinese message, show it); ``NotFoundError`` (a LedgerError) when a row
 was deleted elsewhere. Wrong field names raise TypeError, impossible tree moves ValueError: bugs.
@@ -71,6 +72,7 @@ from desktop.domain import (
     UnitInfo,
     UnitRole,
 )
+from desktop.storage import column_maps
 from desktop.storage.errors import ConflictError, LedgerError, NotFoundError
 from desktop.storage.paths import DB_FILE_NAME, default_data_dir
 from desktop.storage.quickread import CURRENT_VERSION, QuickReader
@@ -244,6 +246,16 @@ class Ledger:
         goes under the deepest one; tasks without a section go to the top level.
         """
         return self._impl.create_notice_with_tasks(meta, tasks)
+
+    def find_duplicate(self, *, doc_number: str | None, title: str | None, year: int | None,
+                       source_bytes: bytes | None) -> int | None:
+        """The id of a stored notice that a notice about to be imported repeats, else None (the oldest
+        when several do). A repeat has the same 文号, or the same title and 年度 (only with a year given),
+        or the same file content (SHA-256 of ``source_bytes`` against each stored notice's original file
+        of the same size). 文号 and titles are compared without whitespace, with full-width forms folded
+        and the year's brackets (〔〕 [] 【】 （）) alike; None or empty values take no part. The command
+        line and the import window both ask this before storing (``import --as-new`` skips it)."""
+        return self._impl.find_duplicate(doc_number=doc_number, title=title, year=year, source_bytes=source_bytes)
 
     def update_notice(self, notice_id: int, expected_version: int | None = None, **fields: Any) -> dict[str, Any]:
         """Set notice fields; returns the old values (for undo). ``expected_version``: the
@@ -522,6 +534,35 @@ class Ledger:
     def resolve_unit(self, name: str) -> UnitInfo | None:
         """Find a unit by full name, short name or alias."""
         return self._impl.resolve_unit(name)
+
+    # --- remembered column settings --------------------------------------------------------------
+    # How the clerk read a table (``parse --columns … --remember``, the import window's grid view), kept
+    # under the table's header labels for the next table that has them. Labels are the header row's
+    # cells; whitespace in them is ignored. Roles are the role names of
+    # ``desktop.importing.parse.columns.ROLES`` (seq, group, title, content, …), one per column.
+    # Kept in ``schema_meta`` (``storage.column_maps``), so backups and server transfers carry them.
+    def remember_columns(self, labels: list[str], roles: list[str]) -> None:
+        """Store (or replace) the roles for tables whose header has these labels; logged as
+        ``columns:remember``. ValueError for labels without any text or roles that are not role names (a
+        bug); LedgerError for a header row too long to be a header."""
+        self._impl.remember_columns(list(labels), list(roles))
+
+    def remembered_columns(self, labels: list[str]) -> list[str] | None:
+        """The roles remembered for these header labels, or None. Served by the start-up reader."""
+        if not any(column_maps.clean_labels(labels)):
+            return None
+        return self._read("remembered_columns", list(labels))
+
+    def column_maps(self) -> list[tuple[list[str], list[str]]]:
+        """Every remembered setting as (labels as stored, roles), ordered by labels. Served by the
+        start-up reader (so ``parse`` looks them up without loading SQLAlchemy)."""
+        return self._read("column_maps")
+
+    def forget_columns(self, labels: list[str]) -> None:
+        """Drop the setting of these labels (nothing happens if there is none); logged as
+        ``columns:forget``."""
+        if any(column_maps.clean_labels(labels)):
+            self._impl.forget_columns(list(labels))
 
     # --- history -------------------------------------------------------------------------
     def changed_since(self, token: int | None) -> tuple[int, set[int | None]]:

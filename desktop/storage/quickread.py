@@ -29,6 +29,7 @@ from typing import Any
 
 from desktop.domain import DeadlineKind, NoticeInfo, Status, TaskRow, UnitCategory, UnitInfo, UnitRole
 from desktop.numbering import number_for
+from desktop.storage import column_maps
 
 CURRENT_VERSION = 4  # the schema version of ledgers this program writes (see migrations.py)
 VERSION_KEY = "schema_version"
@@ -77,6 +78,7 @@ ORDER BY task_unit.task_id, task_unit.role, task_unit.position
 _UNITS = """
 SELECT id, name, short_name, aliases, category, sort_order, collective FROM unit ORDER BY sort_order, id
 """
+_COLUMN_MAPS = "SELECT name, value FROM schema_meta WHERE substr(name, 1, ?) = ?"
 
 # Ledger.changed_since: the newest change-log id, and the notices of the entries after a given one.
 CHANGES_SINCE = "SELECT DISTINCT notice_id FROM change_log WHERE id > ? AND id <= ?"
@@ -313,6 +315,16 @@ class QuickReader:
                          category=_enum(_CATEGORIES, UnitCategory, category), order=order,
                          collective=bool(collective))
                 for uid, name, short, aliases, category, order, collective in self._conn.execute(_UNITS)]
+
+    def column_maps(self) -> list[tuple[list[str], list[str]]]:
+        prefix = column_maps.PREFIX
+        return column_maps.decode(self._conn.execute(_COLUMN_MAPS, (len(prefix), prefix)).fetchall())
+
+    def remembered_columns(self, labels: list[str]) -> list[str] | None:
+        key = column_maps.key_of(labels)
+        row = self._conn.execute("SELECT value FROM schema_meta WHERE name = ?", (key,)).fetchone()
+        found = column_maps.decode([(key, row[0])]) if row is not None else []
+        return found[0][1] if found else None
 
 
 def changes_since(token: int | None, newest: int, entries_between: Any) -> tuple[int, set[int | None]]:

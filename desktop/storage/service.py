@@ -11,7 +11,9 @@ always belongs to the same notice, and a task is never moved under its own subtr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
@@ -35,11 +37,20 @@ from desktop.domain import (
     UnitRole,
 )
 from desktop.numbering import number_for
-from desktop.storage import migrations
+from desktop.storage import column_maps, migrations
 from desktop.storage.engine import fix_sequences, guarded, make_engine, make_sessions, sqlite_url
 from desktop.storage.errors import ConflictError, LedgerError, NotFoundError
 from desktop.storage.ledger import TaskSnapshot
-from desktop.storage.models import ChangeLog, Evidence, Notice, ProgressEntry, Task, TaskUnit, Unit
+from desktop.storage.models import (
+    ChangeLog,
+    Evidence,
+    Notice,
+    ProgressEntry,
+    SchemaMeta,
+    Task,
+    TaskUnit,
+    Unit,
+)
 from desktop.storage.paths import BACKUP_DIR_NAME, DB_FILE_NAME, default_data_dir
 from desktop.storage.quickread import build_tree, changes_since
 from desktop.tracking.status import settle
@@ -182,6 +193,16 @@ _HEADING_NUMBER = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百零〇\d]+(?:部分|章|节|条)|[一二三四五六七八九十百零〇]+[、.．]|"
     r"[（(][一二三四五六七八九十百零〇\d]+[）)]|\d+[、.．](?!\d)|[①-⑳])\s*"
 )
+
+
+_BRACKETS = str.maketrans("〔【〖(〕】〗)", "[[[[]]]]")  # after NFKC: （ is (, ［ is [
+
+
+def _same_text_key(text: str | None) -> str:
+    """A 文号 or title as duplicates are compared: full-width forms folded (NFKC), no whitespace, and
+    the brackets of a 文号's year (〔〕 [] 【】 （）) made one kind."""
+    s = unicodedata.normalize("NFKC", text or "")
+    return re.sub(r"\s+", "", s).translate(_BRACKETS)
 
 
 def heading_title(heading: str) -> str:
@@ -601,6 +622,26 @@ class SqlLedger:
             nid = self._insert_notice(s, title, **meta)
             _log(s, nid, None, ("create_notice", None, title))
             return nid
+
+    @_guarded
+    def find_duplicate(self, *, doc_number: str | None, title: str | None, year: int | None,
+                       source_bytes: bytes | None) -> int | None:
+        doc_key, title_key = _same_text_key(doc_number), _same_text_key(title)
+        digest = hashlib.sha256(source_bytes).digest() if source_bytes else None
+        found: list[int] = []
+        with self._ReadSession.begin() as s:
+            conn = s.connection()
+            n = Notice.__table__.c
+            for nid, doc, name, when in conn.execute(select(n.id, n.doc_number, n.title, n.year)):
+                if doc_key and _same_text_key(doc) == doc_key:
+                    found.append(nid)
+                elif title_key and year is not None and when == year and _same_text_key(name) == title_key:
+                    found.append(nid)
+            if digest is not None:  # only files of the same size are read and hashed
+                same_size = conn.execute(select(n.id, n.source_bytes).where(
+                    n.source_bytes.is_not(None), func.length(n.source_bytes) == len(source_bytes or b"")))
+                found += [nid for nid, data in same_size if hashlib.sha256(bytes(data)).digest() == digest]
+        return min(found) if found else None
 
     @_guarded
     def update_notice(self, notice_id: int, expected_version: int | None = None, **fields: Any) -> dict[str, Any]:
@@ -1068,6 +1109,50 @@ class SqlLedger:
             uid = _UnitDirectory(s).find(name)
             return None if uid is None else _unit_info(s.get_one(Unit, uid))
 
+    # --- remembered column settings (schema_meta rows, see column_maps.py) -----------------------
+    @_guarded
+    def remember_columns(self, labels: list[str], roles: list[str]) -> None:
+        key, value = column_maps.key_of(labels), column_maps.value_of(roles)
+        if len(key.encode("utf-8")) > column_maps.MAX_KEY_BYTES:
+            raise LedgerError("表头行的文字太长，不像表头，无法按它记住列设置。请确认表头所在的行。")
+        shown = column_maps.clean_labels(labels)
+        with self._Session.begin() as s:
+            row = s.get(SchemaMeta, key)
+            if row is not None and row.value == value:
+                return
+            old = None if row is None else _described_map(key, row.value)
+            if row is None:
+                s.add(SchemaMeta(name=key, value=value))
+            else:
+                row.value = value
+            _log(s, None, None, ("columns:remember", old, column_maps.describe(shown, list(roles))))
+
+    @_guarded
+    def remembered_columns(self, labels: list[str]) -> list[str] | None:
+        key = column_maps.key_of(labels)
+        with self._ReadSession.begin() as s:
+            value = s.execute(select(SchemaMeta.value).where(SchemaMeta.name == key)).scalar()
+        found = column_maps.decode([(key, value)]) if value is not None else []
+        return found[0][1] if found else None
+
+    @_guarded
+    def column_maps(self) -> list[tuple[list[str], list[str]]]:
+        with self._ReadSession.begin() as s:
+            rows = s.execute(select(SchemaMeta.name, SchemaMeta.value)
+                             .where(SchemaMeta.name.startswith(column_maps.PREFIX, autoescape=True)))
+            return column_maps.decode((r[0], r[1]) for r in rows)
+
+    @_guarded
+    def forget_columns(self, labels: list[str]) -> None:
+        key = column_maps.key_of(labels)
+        with self._Session.begin() as s:
+            row = s.get(SchemaMeta, key)
+            if row is None:
+                return
+            old = _described_map(key, row.value)
+            s.delete(row)
+            _log(s, None, None, ("columns:forget", old, None))
+
     # --- history ---------------------------------------------------------------------------------
     @_guarded
     def changed_since(self, token: int | None) -> tuple[int, set[int | None]]:
@@ -1086,6 +1171,12 @@ class SqlLedger:
                 q = q.where(ChangeLog.notice_id == notice_id)
             return [ChangeEntry(when=c.changed_at, notice_id=c.notice_id, task_id=c.task_id, what=c.what,
                                 old=c.old_value, new=c.new_value) for c in s.scalars(q)]
+
+
+def _described_map(key: str, value: str) -> str:
+    """A stored column setting as the change log shows it (the raw value if it does not decode)."""
+    found = column_maps.decode([(key, value)])
+    return column_maps.describe(*found[0]) if found else value
 
 
 def _current_version(s: Session, task_id: int) -> int:

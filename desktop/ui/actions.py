@@ -3,7 +3,8 @@
 Structure actions that reuse keys text fields need (Delete, Alt+↑/↓, Ctrl+←/→) only fire while the
 task table has focus (``Qt.WidgetWithChildrenShortcut`` on the view); undo/redo, inserts, split,
 merge, find and 新建通知 work anywhere in the window. Tab / Shift+Tab (indent/outdent) are handled
-by the table itself. 批量 (bulk) actions act on the selected rows; the table's context menu
+by the table itself, and only when no cell is being edited: in a cell editor they move to the next /
+previous cell (the tooltips of 降级 / 升级 say so). 批量 (bulk) actions act on the selected rows; the table's context menu
 (``context_menu``) repeats the structure actions and the 批量 submenu.
 """
 from __future__ import annotations
@@ -13,6 +14,8 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QApplication, QMenu, QStyle, QToolBar, QWidget
 
 Key = QKeySequence
+#: Tab / Shift+Tab: demote / promote only while no cell is being edited (then they move between cells)
+TAB_NOTE = "正在编辑单元格时，{key} 移到{cell}一个单元格。"
 
 
 class EditActions(QObject):
@@ -34,11 +37,13 @@ class EditActions(QObject):
         self.redo.setIcon(style.standardIcon(sp.SP_ArrowForward))
         self._bind_undo_group(undo_group)
 
-        def make(name: str, text: str, keys: list[str], tip: str = "", icon=None) -> QAction:
+        def make(name: str, text: str, keys: list[str], tip: str = "", icon=None, also: str = "") -> QAction:
+            """``also``: a key the action answers to elsewhere (shown after its shortcuts, with when)."""
             action = QAction(text, self)
             action.setObjectName(name)
             action.setShortcuts([Key(k) for k in keys])
             shown = "、".join(Key(k).toString(Key.SequenceFormat.NativeText) for k in keys)
+            shown += f"；{also}" if also else ""
             action.setToolTip(f"{text}（{shown}）" + (f"\n{tip}" if tip else "") if shown else text)
             action.setStatusTip(tip or text)
             if icon is not None:
@@ -54,10 +59,10 @@ class EditActions(QObject):
                            icon=sp.SP_TrashIcon)
         self.move_up = make("moveUp", "上移", ["Alt+Up"], icon=sp.SP_ArrowUp)
         self.move_down = make("moveDown", "下移", ["Alt+Down"], icon=sp.SP_ArrowDown)
-        self.outdent = make("outdent", "升级", ["Ctrl+Left"], "变为上级任务的下一条同级（也可按 Shift+Tab）",
-                            icon=sp.SP_ArrowLeft)
-        self.indent = make("indent", "降级", ["Ctrl+Right"], "变为上一条同级任务的下级（也可按 Tab）",
-                           icon=sp.SP_ArrowRight)
+        self.outdent = make("outdent", "升级", ["Ctrl+Left"], "变为上级任务的下一条同级。" + TAB_NOTE.format(
+            key="Shift+Tab", cell="上"), icon=sp.SP_ArrowLeft, also="Shift+Tab，未在编辑单元格时")
+        self.indent = make("indent", "降级", ["Ctrl+Right"], "变为上一条同级任务的下级。" + TAB_NOTE.format(
+            key="Tab", cell="下"), icon=sp.SP_ArrowRight, also="Tab，未在编辑单元格时")
         self.split = make("split", "在光标处拆分", ["Ctrl+Shift+S"],
                           "把右侧“具体内容”从光标处拆成两条任务")
         self.merge = make("merge", "与下一条合并", ["Ctrl+Shift+M"], "把下一条同级任务并入当前任务")

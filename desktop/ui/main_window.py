@@ -205,11 +205,21 @@ class MainWindow(QMainWindow):
         tools.addSeparator()
         tools.addAction(self.annual_action)
         tools.addSeparator()
+        self.column_maps_action = tool("columnMaps", "记住的列设置…", "导入表格时记住的各列含义：查看或删除",
+                                       self.open_column_maps)
         self.server_action = tool("ledgerLocation", "台账位置（本机 / 单位服务器）…",
                                   "多位同事共用一本台账时，改为连接单位的数据库服务器；下次启动时生效",
                                   self.open_server_settings)
         self.notice_list.current_changed.connect(self._update_tool_actions)
         self._update_tool_actions()
+
+    def open_column_maps(self):
+        """工具 → 记住的列设置…: list and remove remembered column readings; returns the dialog."""
+        from .column_maps_dialog import ColumnMapsDialog
+
+        dialog = ColumnMapsDialog(self.ledger, self.messages, self)
+        dialog.show()
+        return dialog
 
     def _update_tool_actions(self, *_args) -> None:
         has_notice = self.notice_list.current_id() is not None
@@ -333,6 +343,7 @@ class MainWindow(QMainWindow):
 
         dialog = ImportDialog(self.ledger, self.messages, self)
         dialog.imported.connect(self._imported)
+        dialog.open_existing.connect(self.show_existing_notice)
         if path is not None and not dialog.load_file(path):
             dialog.deleteLater()
             return dialog
@@ -345,6 +356,12 @@ class MainWindow(QMainWindow):
         self.controller.reload_units()
         self.controller.set_notice(notice_id)
         self.statusBar().showMessage("通知已导入。", 8000)
+
+    def show_existing_notice(self, notice_id: int) -> None:
+        """打开已有 in the import window: the ledger already held this notice; select it."""
+        self.notice_list.reload(select_id=notice_id)
+        self.controller.set_notice(notice_id)
+        self.statusBar().showMessage("台账中已有这份通知，已为您打开，没有重复导入。", 8000)
 
     # --- export / print -------------------------------------------------------------------------
     def _update_document_actions(self, *_args) -> None:

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import Status
 
+#: how the cell editors end on Enter (Qt's own editors do the same); the view then moves down a row
+ENTER_HINT = QAbstractItemDelegate.EndEditHint.SubmitModelCache
 MAX_WRAPPED_LINES = 8  # a very long 具体内容 is cut to this many lines in the table (full text in the tooltip)
 COMPACT_LINES = 2  # every row's height in compact mode (big notices: uniform rows lay out faster)
 
@@ -41,7 +43,8 @@ class StatusDelegate(QStyledItemDelegate):
 
 
 class CellTextEdit(QPlainTextEdit):
-    """Multi-line cell editor: Enter commits, Shift+Enter starts a new line."""
+    """Multi-line cell editor: Enter commits (and the view moves down), Shift+Enter starts a new line,
+    Tab / Shift+Tab commit and move to the next / previous cell."""
 
 
 class WrappedTextDelegate(QStyledItemDelegate):
@@ -89,6 +92,6 @@ class WrappedTextDelegate(QStyledItemDelegate):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
                     event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
                 self.commitData.emit(obj)
-                self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.NoHint)
+                self.closeEditor.emit(obj, ENTER_HINT)
                 return True
         return super().eventFilter(obj, event)

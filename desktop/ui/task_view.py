@@ -2,13 +2,16 @@
 
 The view knows nothing about storage. It remembers which tasks the clerk collapsed (everything
 else is expanded after a reload), turns Tab / Shift+Tab into ``indent_requested`` /
-``outdent_requested``, and paints a hint over an empty table. The header's context menu shows or
+``outdent_requested`` when no cell is being edited, and paints a hint over an empty table. While a
+cell is being edited the keys work as in WPS/Excel: Tab / Shift+Tab store the cell and open the
+next / previous editable cell of the row (then of the next / previous row), Enter stores it and
+moves down to the same column of the next row. The header's context menu shows or
 hides columns (落实情况 starts hidden); the table's context menu is ``context_menu`` (set by the window).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QContextMenuEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .task_delegates import StatusDelegate, WrappedTextDelegate
+from .task_delegates import ENTER_HINT, StatusDelegate, WrappedTextDelegate
 from .task_model import (
     COL_DEADLINE,
     COL_LEAD,
@@ -230,20 +233,103 @@ class TaskView(QTreeView):
         if not cur_ix.isValid():
             sm.setCurrentIndex(QModelIndex(), flags.NoUpdate)
 
-    def commit_open_editor(self) -> None:
-        """Store and close a cell editor that is still open (before an action reloads the model)."""
+    def open_editor(self) -> QWidget | None:
+        """The cell editor that has the focus (None when no cell is being edited)."""
         if self.state() != QAbstractItemView.State.EditingState:
-            return
+            return None
         editor = QApplication.focusWidget()
         while editor is not None and editor.parentWidget() is not self.viewport():
             editor = editor.parentWidget()
+        return editor
+
+    def commit_open_editor(self) -> None:
+        """Store and close a cell editor that is still open (before an action reloads the model)."""
+        editor = self.open_editor()
         if editor is not None:
             self.commitData(editor)
             self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
+    # --- moving between cells while editing ---------------------------------------------------
+    def neighbour_cell(self, index: QModelIndex, forward: bool = True) -> QModelIndex:
+        """The next (``forward``) or previous editable cell after ``index`` in reading order: along
+        the row's shown columns, then on to the next / previous shown row. Invalid at the table's end."""
+        header = self.header()
+        columns = [c for c in (header.logicalIndex(v) for v in range(header.count()))
+                   if not self.isColumnHidden(c)]
+        if not forward:
+            columns.reverse()
+        if not index.isValid() or index.column() not in columns:
+            return QModelIndex()
+        model = self.model()
+        row = index.siblingAtColumn(0)
+        after = columns[columns.index(index.column()) + 1:]
+        while row.isValid():
+            for col in after:
+                cell = row.siblingAtColumn(col)
+                if model.flags(cell) & Qt.ItemFlag.ItemIsEditable:
+                    return cell
+            row = self.indexBelow(row) if forward else self.indexAbove(row)
+            after = columns
+        return QModelIndex()
+
+    def _editor_index(self, editor: QWidget) -> QModelIndex:
+        """The cell ``editor`` edits: the editors are laid over their cell (the current one by default)."""
+        index = self.indexAt(editor.geometry().topLeft() + QPoint(2, 2))
+        return index if index.isValid() else self.currentIndex()
+
+    def _go_to_cell(self, index: QModelIndex, edit: bool) -> None:
+        flags = QItemSelectionModel.SelectionFlag
+        self.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        self.scrollTo(index)
+        if edit:
+            self.edit(index)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
+        """Tab / Shift+Tab (``EditNextItem`` / ``EditPreviousItem``) open the next / previous editable
+        cell; Enter (``ENTER_HINT``) moves down to the same column. The delegate has already stored
+        the text. At the table's last (first) cell Tab (Shift+Tab) leaves the editor open: the cell
+        is never opened again with its text selected, where the next key would replace it."""
+        hints = QAbstractItemDelegate.EndEditHint
+        if hint not in (hints.EditNextItem, hints.EditPreviousItem, ENTER_HINT):
+            super().closeEditor(editor, hint)
+            return
+        origin = self._editor_index(editor)
+        if hint == ENTER_HINT:
+            below = self.indexBelow(origin) if origin.isValid() else QModelIndex()
+            super().closeEditor(editor, hint)
+            if below.isValid():
+                self._go_to_cell(below, edit=False)
+            return
+        target = self.neighbour_cell(origin, forward=hint == hints.EditNextItem)
+        if not target.isValid():
+            return
+        super().closeEditor(editor, hints.NoHint)
+        self._go_to_cell(target, edit=True)
+
     # --- keys and painting --------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Enter on a cell that is not being edited moves down as well (as in Excel), and is used up
+        here: in the import window it would otherwise press 接受并保存."""
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain \
+                and self.state() != QAbstractItemView.State.EditingState:
+            below = self.indexBelow(self.currentIndex())
+            if below.isValid():
+                self._go_to_cell(below, edit=False)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
-        """Tab indents and Shift+Tab outdents the selected tasks (instead of moving focus)."""
+        """Tab indents and Shift+Tab outdents the selected tasks (instead of moving focus) when no cell
+        is being edited; in a cell editor that lets the key through (a completion just taken) they
+        store the cell and move to the next / previous one, as the delegates do."""
+        editor = self.open_editor()
+        if editor is not None:
+            hints = QAbstractItemDelegate.EndEditHint
+            self.commitData(editor)
+            self.closeEditor(editor, hints.EditNextItem if next else hints.EditPreviousItem)
+            return True
         if self.state() == QAbstractItemView.State.EditingState:
             return super().focusNextPrevChild(next)
         (self.indent_requested if next else self.outdent_requested).emit()

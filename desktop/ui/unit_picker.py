@@ -7,7 +7,7 @@ Names not in the directory are accepted as typed (storage adds them to the direc
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QStyledItemDelegate, QWidget
 
@@ -117,6 +117,18 @@ class UnitPicker(QLineEdit):
         new = head + full_name
         self.setText(new + after[nxt:])
         self.setCursorPosition(len(new))
+
+    def event(self, event: QEvent) -> bool:
+        """Tab / Shift+Tab on an open completion list take the highlighted name first, then move on as
+        usual (to the next field, or in the task table to the next cell)."""
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and self._completer.popup().isVisible():
+            popup = self._completer.popup()
+            index = popup.currentIndex()
+            popup.hide()
+            if index.isValid():
+                self.complete_with(index.data(FullNameRole))
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         popup = self._completer.popup()

@@ -53,6 +53,7 @@ def fill(led: Ledger, src_file: Path) -> None:
     led.attach_evidence(rows["项目建设"].id, src_file)
     other = led.create_notice("第二份通知", year=2024)
     led.update_notice(other, issuer="X县人民政府")
+    led.remember_columns(["序号", "工作事项", "具体任务", "责任单位"], ["seq", "content", "title", "units"])
 
 
 def test_sqlite_to_server_to_sqlite_keeps_every_row(data_dir, server, tmp_path, capsys):
@@ -69,6 +70,7 @@ def test_sqlite_to_server_to_sqlite_keeps_every_row(data_dir, server, tmp_path, 
         nid = 1
         (ev,) = [e for rows in [led.evidence(r.id) for r in led.tasks(1)] for e in rows]
         assert led.evidence_path(ev.id).read_bytes() == src.read_bytes()
+        assert led.remembered_columns(["序号", "工作事项", "具体任务", "责任单位"]) == ["seq", "content", "title", "units"]
         before_max = max(r.id for r in led.tasks(1))
         probe = led.add_task(nid, title="探针")
         assert probe > before_max + 1  # the deleted task's id is not handed out again

@@ -268,7 +268,7 @@ def test_cli_backup_and_restore(run_cli, data_dir, tmp_path, corpus_dir):
     done = run_cli("backup", "--out", str(out), data_dir=data_dir)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"已备份：{out}（1 份通知，25 项任务")
-    assert run_cli("import", str(corpus_dir / CORPUS_NOTICE), data_dir=data_dir).returncode == 0
+    assert run_cli("import", str(corpus_dir / CORPUS_NOTICE), "--as-new", data_dir=data_dir).returncode == 0
     dry = run_cli("restore", str(out), "--dry-run", data_dir=data_dir)
     assert dry.returncode == 0 and "共 1 份通知，25 项任务" in dry.stdout and "未做任何修改" in dry.stdout
     assert len(titles(data_dir)) == 2

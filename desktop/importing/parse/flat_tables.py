@@ -97,10 +97,10 @@ def _stream_table(header: list[str] | None, tokens: list[str], how: str) -> Tabl
     rows, numbered = builder.grid()
     if len([r for r in rows if any(r)]) < 1:
         return None
-    head = header if header is not None else [""] * len(classes)
-    if numbered:
-        head = ["序号", *head]
-    return Table([head, *rows], how + "，行按单元格的种类和顺序划分")
+    how += "，行按单元格的种类和顺序划分"
+    if header is None:  # no header row is made up: the cells give the columns their roles
+        return Table(rows, how)
+    return Table([["序号", *header] if numbered else header, *rows], how)
 
 
 def _without_repeats(header: list[str] | None, tokens: list[str]) -> list[str]:

@@ -168,13 +168,16 @@ def parse_document(doc: SourceDocument, units_directory=None, choice: TableChoic
     paras = layout.paras
     meta = extract(paras, layout.tables)
     tasks, readings = tasks_from_tables(layout, only)
+    has_items = any(match_enum(p.text) for i, p in enumerate(paras) if i >= meta.body_start and i not in meta.skip)
+    if choice is not None and choice.items:
+        tasks = []
     tables = [TableGrid(rows, lifted.get(i, 0) + readings[i].header + 1 if i in readings and readings[i].header >= 0
                         else 0, readings[i].roles if i in readings else [], rebuilt,
                         len(readings[i].tasks) if i in readings else 0) for i, (rows, rebuilt) in grids.items()]
     if only is not None and not tasks:
         warnings.append("按指定的列读这个表格没有得到任务：请确认“具体内容”列和表头所在的行。")
     if tasks:
-        if any(match_enum(p.text) for i, p in enumerate(paras) if i >= meta.body_start and i not in meta.skip):
+        if has_items:
             warnings.append("本通知附有任务分解表：任务按表格逐行列出，正文（含通知本身）中的条目未重复列入，请核对。")
     else:
         tasks, tops = tasks_from_prose(layout, paras, meta)
@@ -192,7 +195,7 @@ def parse_document(doc: SourceDocument, units_directory=None, choice: TableChoic
     return ParsedNotice(
         title=meta.title, doc_number=meta.doc_number, issuer=meta.issuer, date=meta.date, year=meta.year,
         recipients=meta.recipients, attachments=meta.attachments, warnings=warnings, tasks=tasks,
-        source_text=layout.text, original_text=original, script=script, tables=tables)
+        source_text=layout.text, original_text=original, script=script, tables=tables, has_items=has_items)
 
 
 def _finish(tasks: list[ParsedTask], meta, directory: UnitDirectory | None, warnings: list[str]) -> None:
