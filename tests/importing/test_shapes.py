@@ -278,3 +278,14 @@ def test_multi_level_table_copied_as_text(copied_from):
         (r[3], t, r[6]) for r, t in zip(PROVINCIAL, ["强化设计能力", "强化设计能力", "提升制造水平", "发展软件产业",
                                                      "发展软件产业"], strict=True)]
     assert [t.lead_units for t in parsed.tasks] == [[r[4]] for r in PROVINCIAL]
+
+
+@pytest.mark.parametrize("bracket,lead,units", [
+    ("教育部、人力资源社会保障部负责，地方各级人民政府落实", ["教育部", "人力资源社会保障部"], ["地方各级人民政府"]),
+    ("县财政局负责，各乡镇配合", ["县财政局"], ["各乡镇"]),
+    ("国家发展改革委、财政部等按职责分工负责", ["国家发展改革委", "财政部"], []),
+])
+def test_attributions_in_clauses(bracket, lead, units):
+    """``A负责，B落实``: the first clause names who is responsible, the later ones who carries it out."""
+    parsed = parse_pasted(f"某县要点\n一、公开\n（一）做好预算公开。全面公开部门预算（{bracket}）。")
+    assert (parsed.tasks[0].lead_units, parsed.tasks[0].units) == (lead, units)

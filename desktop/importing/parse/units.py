@@ -170,6 +170,8 @@ def parse_attribution(text: str, *, plain_list: bool = False) -> Attribution | N
         if _names_ok(lead) and (not units or _names_ok(units)):
             return Attribution(lead, units, deadline, explicit=True)
         return None
+    if re.search(r"[，,；;]", s) and (att := _clauses(s, deadline)):
+        return att
     if _COOP_TAIL.search(s):
         units = split_names(_COOP_TAIL.sub("", s))
         return Attribution([], units, deadline, explicit=True) if _names_ok(units) else None
@@ -184,6 +186,30 @@ def parse_attribution(text: str, *, plain_list: bool = False) -> Attribution | N
         if not units and deadline:
             return Attribution([], [], deadline)
     return None
+
+
+_TAKE_PART = re.compile(r"(?:落实|实施|推进|参与|配合|协助)$")
+
+
+def _clauses(s: str, deadline: str | None) -> Attribution | None:
+    """``A、B负责，C落实`` (or ``…，C参与``): an attribution in clauses — the first names who is
+    responsible, each later clause a list of names closed by 落实/参与/配合, who carries it out."""
+    parts = [p.strip() for p in re.split(r"[，,；;]", s) if p.strip()]
+    if len(parts) < 2:
+        return None
+    first = parse_attribution(parts[0])
+    if first is None or not (first.lead or first.units):
+        return None
+    att = Attribution(list(first.lead), list(first.units), deadline or first.deadline, first.explicit)
+    for part in parts[1:]:
+        if not _TAKE_PART.search(part):
+            return None
+        names = split_names(_TAKE_PART.sub("", part))
+        if not _names_ok(names):
+            return None
+        att.units += [n for n in names if n not in att.units and n not in att.lead]
+    att.explicit = True  # the clauses say who does what
+    return att
 
 
 class UnitDirectory:
