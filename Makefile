@@ -4,13 +4,17 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench dist dist-check clean
+.PHONY: run test lint bench dist dist-check clean ocr
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# Offline OCR of scanned PDFs and photos (optional extra: onnxruntime + opencv, ~150 MB installed).
+ocr: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,ocr]'
 
 run: $(STAMP)
 	$(PY) -m desktop

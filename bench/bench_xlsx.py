@@ -72,7 +72,8 @@ def main() -> None:
         print(f"re-import (parse_path): {shown}  ({len(parsed.tasks)} tasks)")
         fp = ledger.notice_fingerprint(nid)
         back = tmp / "feedback.xlsx"
-        shown, _ = timed(lambda: fb.make_feedback_workbook(notice, rows, TOWNS, back, fingerprint=fp))
+        shown, _ = timed(lambda: fb.make_feedback_workbook(notice, rows, TOWNS, back, fingerprint=fp,
+                                                             signer=ledger.sign_handout))
         print(f"feedback workbook:      {shown}  ({back.stat().st_size // 1024} KiB)")
         wb = openpyxl.load_workbook(back)
         ws = wb[fb.SHEET_TITLE]
@@ -91,7 +92,8 @@ def main() -> None:
         print(f"returns parse:          {shown}  ({len(plan.changes())} changes, {len(plan.problems)} problems)")
         fields, reports = plan.ledger_args()
         t0 = time.perf_counter()
-        ledger.apply_returns(nid, plan.unit, fields, reports, source="returned.xlsx")
+        ledger.apply_returns(nid, plan.unit, fields, reports, source="returned.xlsx",
+                             expected_versions=plan.expected_versions())
         print(f"apply_returns:          {time.perf_counter() - t0:.2f} s (n=1, {len(fields)} tasks)")
         ledger.close()
 

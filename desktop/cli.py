@@ -124,6 +124,8 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     sp.add_argument("--unit", metavar="NAME", help="只导出这个单位的任务（用于 units）")
     sp.add_argument("--columns", metavar="COLS", help="任务分解表的附加列，用逗号分隔：owner,completion,remark")
     sp.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算逾期（默认今天）")
+    sp.add_argument("--title", metavar="TEXT", help="通知的标题（台账中这份通知没有标题时必须给出）")
+    sp.add_argument("--office", metavar="NAME", help="本单位名称：落实情况报告的署名和文件作者（记住后不必再给）")
     sp = cmd("backup", "把整个台账备份到一个文件", cmd_backup)
     sp.add_argument("--out", required=True, metavar="FILE", help="备份文件（.sqlite）；给出文件夹时在其中按日期命名")
     sp = cmd("restore", "用备份文件替换台账（原台账先保存到 backups 文件夹）", cmd_restore)
@@ -590,11 +592,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     ledger = open_ledger(args)
     try:
-        _notice_or_fail(ledger, args.notice_id)
-        notice = ledger.notice(args.notice_id)
+        # the start-up reads only (no SQLAlchemy): a fresh export process stays quick
+        notice = next((n for n in ledger.notices() if n.id == args.notice_id), None)
+        if notice is None:
+            _notice_or_fail(ledger, args.notice_id)
         rows = ledger.tasks(args.notice_id)
     finally:
         ledger.close()
+    notice, office = _document_notice(args, notice)
     if args.unit and args.unit not in {u for r in rows for u in r.lead_units + r.units}:
         raise UserError(f"这份通知中没有单位“{args.unit}”的任务。请检查单位名称（需与台账中的写法一致）。")
     if args.fmt == "xlsx":
@@ -602,14 +607,39 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         return export_xlsx(args, out, notice, rows, columns, today)
     try:
-        result = export(args.what, notice, rows, args.fmt, out, unit=args.unit, columns=columns, today=today)
-    except PermissionError:
-        raise UserError(f"无法写入 {out}：文件可能正在被 WPS/Word 打开，或没有写入权限。请关闭后重试。") from None
+        result = export(args.what, notice, rows, args.fmt, out, unit=args.unit, columns=columns, today=today,
+                        office=office or None)
+    except OSError as exc:  # full disk, read-only folder, file open in WPS/Word: nothing left at out
+        from desktop.storage.errors import cannot_write
+
+        raise UserError(cannot_write(out, exc)) from None
     pages = f"，共 {result.pages} 页" if result.pages else ""
     print(f"已导出：{result.path}{pages}")
     for message in result.messages():
         print(f"注意：{message}")
+    if args.what == "report" and not office:
+        print("注意：报告没有署名。请用 --office 给出本单位名称（只需一次，之后导出的报告都会署名）。")
     return 0
+
+
+def _document_notice(args: argparse.Namespace, notice):
+    """(the notice with the title the documents print, the office's name): ``--title`` supplies a missing
+    title (never a placeholder: a notice without one is refused); ``--office`` is remembered for next time."""
+    import dataclasses
+
+    from desktop.documents.model import has_title
+    from desktop.documents.office import load_office, save_office, settings_path
+
+    if args.title and args.title.strip():
+        notice = dataclasses.replace(notice, title=args.title.strip())
+    if not has_title(notice):
+        raise UserError("这份通知没有标题（导入时没有读到），导出的文档要用它作标题。请用 --title 给出通知的标题，"
+                        "例如 --title \"关于印发2023年政务公开工作要点的通知\"。")
+    ini = settings_path(data_dir_of(args))
+    office = (args.office or "").strip()
+    if office:
+        save_office(ini, office)
+    return notice, office or load_office(ini)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

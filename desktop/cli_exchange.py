@@ -10,12 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.cli import UserError, _notice_or_fail, _parse_date, _print_json, open_ledger
+from desktop.storage.errors import cannot_write
 
 
 def add_commands(cmd: Callable[[str, str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser]) -> None:
     sp = cmd("returns", "导入单位填报后发回的反馈表（.xlsx）", cmd_returns)
     sp.add_argument("file")
     sp.add_argument("--dry-run", action="store_true", help="只显示会做哪些修改，不写入台账")
+    sp.add_argument("--overwrite-newer", action="store_true",
+                    help="发出反馈表后台账中又修改过的任务（冲突），也以单位填报的为准导入")
     sp.add_argument("--notice", type=int, metavar="NOTICE_ID", help="只接受这份通知的反馈表")
     sp.add_argument("--today", metavar="YYYY-MM-DD", help="进展记录的日期（默认今天）")
     sp = cmd("feedback", "为各单位生成反馈表（.xlsx），发给单位填写", cmd_feedback)
@@ -42,8 +45,8 @@ def export_xlsx(args: argparse.Namespace, out: Path, notice, rows, columns, toda
                         "Excel 可导出 table、units、open、progress。")
     try:
         path = write(args.what, notice, rows, out, unit=args.unit, columns=columns, today=today)
-    except PermissionError:
-        raise UserError(f"无法写入 {out}：文件可能正在被 Excel/WPS 打开，或没有写入权限。请关闭后重试。") from None
+    except OSError as exc:
+        raise UserError(cannot_write(out, exc)) from None
     except ValueError as exc:
         raise UserError(str(exc)) from None
     print(f"已导出：{path}")
@@ -51,6 +54,8 @@ def export_xlsx(args: argparse.Namespace, out: Path, notice, rows, columns, toda
 
 
 def cmd_returns(args: argparse.Namespace) -> int:
+    """Three groups, as the window shows them: 可导入 (applied unless --dry-run), 冲突 (the ledger changed
+    the task after the hand-out: applied only with --overwrite-newer) and 拒绝 (never applied, with why)."""
     from desktop.spreadsheets import ReturnsError
     from desktop.spreadsheets.returns import load_returns
 
@@ -65,22 +70,33 @@ def cmd_returns(args: argparse.Namespace) -> int:
         except ReturnsError as exc:
             raise UserError(str(exc)) from None
         title = ledger.notice(plan.notice_id).title
-        print(f"{plan.summary()}（通知：{title}，工作表：{plan.feedback.sheet}）")
-        for note in plan.feedback.notes:
+        sent = f"，发出时间：{plan.feedback.exported_at.replace('T', ' ')}" if plan.feedback.exported_at else ""
+        print(f"{plan.summary()}（通知：{title}，工作表：{plan.feedback.sheet}{sent}）")
+        for note in plan.notes:
             print(f"注意：{note}")
+        print(f"可导入（{len(plan.rows)} 项任务，{len(plan.changes())} 处修改）：")
         for row in plan.rows:
             print(f"  [{row.task_id}] {row.number} {row.title}")
             for c in row.changes:
                 print(f"      {c.label}：{c.old or '（空）'} → {c.new}")
-        for p in plan.problems:
-            print(f"未导入：{p}")
-        if args.dry_run or not plan.rows:
-            if args.dry_run:
-                print("（试运行，未写入台账）")
+        take = "，已按 --overwrite-newer 以单位填报为准" if args.overwrite_newer else \
+            "，未导入；确认以单位填报为准时加 --overwrite-newer"
+        print(f"冲突（{len(plan.conflicts)} 项任务：发出反馈表后台账中已修改{take if plan.conflicts else ''}）：")
+        for row in plan.conflicts:
+            print(f"  [{row.task_id}] {row.number} {row.title}")
+            for c in row.changes:
+                print(f"      {c.label}：台账现为 {c.old or '（空）'}（发出时 {c.sent or '（空）'}），单位填报 {c.new}")
+        print(f"拒绝（{len(plan.refused)} 处，未导入）：")
+        for r in plan.refused:
+            print(f"  {r.text}")
+        fields, reports = plan.ledger_args(overwrite_newer=args.overwrite_newer)
+        if args.dry_run or not (fields or reports):
+            print("（试运行，未写入台账）" if args.dry_run else "没有需要写入台账的修改。")
             return 0
-        fields, reports = plan.ledger_args()
-        ledger.apply_returns(plan.notice_id, plan.unit, fields, reports, today, path.name)
-        print(f"已导入 {len(plan.changes())} 处修改（{len(plan.rows)} 项任务），填报单位：{plan.unit}")
+        ledger.apply_returns(plan.notice_id, plan.unit, fields, reports, today, path.name,
+                             expected_versions=plan.expected_versions(overwrite_newer=args.overwrite_newer))
+        n = len(plan.changes()) + (len(plan.conflict_changes()) if args.overwrite_newer else 0)
+        print(f"已导入 {n} 处修改（{len(set(fields) | set(reports))} 项任务），填报单位：{plan.unit}")
     finally:
         ledger.close()
     return 0
@@ -98,23 +114,24 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         _notice_or_fail(ledger, args.notice_id)
         notice, rows = ledger.notice(args.notice_id), ledger.tasks(args.notice_id)
         fingerprint = ledger.notice_fingerprint(args.notice_id)
+        units = unit_names(rows)
+        if args.unit:
+            if args.unit not in units:
+                raise UserError(f"这份通知中没有单位“{args.unit}”的任务。请检查单位名称（需与台账中的写法一致）。")
+            units = [args.unit]
+        if not units:
+            raise UserError("这份通知的任务还没有指定单位，无法生成反馈表。请先填写牵头单位或责任单位。")
+        taken: set[str] = set()
+        for unit in units:
+            out = folder / f"{sheet_name(unit, taken)}-反馈表.xlsx"
+            try:  # signed with this ledger's hand-out key: only it can take the workbook back
+                make_feedback_workbook(notice, rows, unit, out, fingerprint=fingerprint,
+                                       signer=ledger.sign_handout)
+            except OSError as exc:
+                raise UserError(cannot_write(out, exc)) from None
+            print(out)
     finally:
         ledger.close()
-    units = unit_names(rows)
-    if args.unit:
-        if args.unit not in units:
-            raise UserError(f"这份通知中没有单位“{args.unit}”的任务。请检查单位名称（需与台账中的写法一致）。")
-        units = [args.unit]
-    if not units:
-        raise UserError("这份通知的任务还没有指定单位，无法生成反馈表。请先填写牵头单位或责任单位。")
-    taken: set[str] = set()
-    for unit in units:
-        out = folder / f"{sheet_name(unit, taken)}-反馈表.xlsx"
-        try:
-            make_feedback_workbook(notice, rows, unit, out, fingerprint=fingerprint)
-        except PermissionError:
-            raise UserError(f"无法写入 {out}：文件可能正在被 Excel/WPS 打开，或没有写入权限。请关闭后重试。") from None
-        print(out)
     print(f"已生成 {len(units)} 份反馈表：{folder}")
     return 0
 

@@ -99,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from desktop.annual import store
     from desktop.annual.checks import check
+    from desktop.storage.errors import cannot_write
 
     year = _year(args.year)
     out = _target(args.out, (".docx", ".pdf"), "导出文件") if args.out else None
@@ -108,16 +109,16 @@ def _run(args: argparse.Namespace) -> int:
     if save is not None:
         try:
             store.save(report, save)
-        except PermissionError:
-            raise AnnualUserError(f"无法写入 {save}：没有写入权限或文件被占用。请换一个位置。") from None
+        except OSError as exc:  # full disk, read-only folder …: the old file (if any) is as it was
+            raise AnnualUserError(cannot_write(save, exc)) from None
         print(f"已保存：{save}")
     if out is not None:
         from desktop.documents.annual_report_doc import export_annual
 
         try:
             result = export_annual(report, out.suffix.lower().lstrip("."), out)
-        except PermissionError:
-            raise AnnualUserError(f"无法写入 {out}：文件可能正在被 WPS/Word 打开，或没有写入权限。请关闭后重试。") from None
+        except OSError as exc:
+            raise AnnualUserError(cannot_write(out, exc)) from None
         pages = f"，共 {result.pages} 页" if result.pages else ""
         print(f"已导出：{result.path}{pages}")
         for message in result.messages():

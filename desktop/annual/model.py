@@ -31,10 +31,17 @@ Value = int | float | None
 
 FORMAT = "noticedesk.annual-report"
 VERSION = 1
+# The largest count or amount a cell takes: far above any organ's yearly figures, far below what would
+# print as a 309-digit number. Larger values (in a file or typed) are refused.
+MAX_VALUE = 999_999_999
 
 
 class ReportFormatError(ValueError):
     """The JSON does not describe a report; the message is one Chinese sentence for the clerk."""
+
+
+class ValueTooLarge(ValueError):
+    """A number beyond ``MAX_VALUE``: not a plausible count or amount."""
 
 
 # ---- sections -------------------------------------------------------------------------------------
@@ -357,18 +364,24 @@ def parse_value(v: object) -> Value:
     if isinstance(v, bool):
         raise ValueError(v)
     if isinstance(v, int):
+        if abs(v) > MAX_VALUE:
+            raise ValueTooLarge(v)
         return v
     if isinstance(v, float):
         if v != v or v in (float("inf"), float("-inf")):
             raise ValueError(v)
-        return int(v) if v.is_integer() and abs(v) < 2**53 else v
+        if abs(v) > MAX_VALUE:
+            raise ValueTooLarge(v)
+        return int(v) if v.is_integer() else v
     if isinstance(v, str):
         s = v.strip().replace("，", "").replace(",", "").translate(_FULLWIDTH)
         if not s:
             return None
         if not _NUMBER.match(s):
             raise ValueError(v)
-        return int(s) if re.fullmatch(r"[+-]?\d+", s) else parse_value(float(s))
+        if len(s.lstrip("+-").split(".")[0].lstrip("0")) > len(str(MAX_VALUE)):
+            raise ValueTooLarge(v)
+        return parse_value(int(s)) if re.fullmatch(r"[+-]?\d+", s) else parse_value(float(s))
     raise ValueError(v)
 
 
@@ -422,8 +435,12 @@ def _load_table(t: TableData, body: object) -> None:
                 raise ReportFormatError(f"{spec.name}“{rs.label}”行中没有“{raw_col}”这一列。请检查文件中的列名。")
             try:
                 value = parse_value(raw)
+            except ValueTooLarge:
+                raise ReportFormatError(f"{spec.name}“{rs.label}”行“{spec.col_labels[col]}”列的值太大（超过 {MAX_VALUE}），"
+                                        "不是合理的件数或金额。文件可能被改坏，请检查后重试。") from None
             except ValueError:
-                raise ReportFormatError(f"{spec.name}“{rs.label}”行“{spec.col_labels[col]}”列的值“{raw}”不是数字。"
+                shown = str(raw)[:20] + ("…" if len(str(raw)) > 20 else "")
+                raise ReportFormatError(f"{spec.name}“{rs.label}”行“{spec.col_labels[col]}”列的值“{shown}”不是数字。"
                                         "请填写数字，或留空。") from None
             if spec.is_computed(row, col):
                 t.stated[(row, col)] = value

@@ -1,11 +1,19 @@
 """Renders a ``model.Doc`` to .docx with python-docx: page set-up, grid paragraphs, tables, page numbers.
 
-Every run names its font in all four rFonts slots (w:eastAsia included, doc §3.1). Table rows are built
-once with the API as templates and then deep-copied as XML (``<w:tr>``), which is ~20× faster than
-``add_row``. Header rows carry w:tblHeader, all rows w:cantSplit; a task's 序号/任务名称 cells merge
-vertically (w:vMerge) over its item rows, and nothing chains a task's rows together, so a page may break
-between any two of them (a section row keeps with the row after it). Column widths come from
-``model.table_widths``, as in the PDF. Page numbers "— N —": portrait in the footer, odd right / even left
+The .docx has the PDF's pages: a table is laid out by the PDF writer first (``PdfWriter(doc, None).paginate()``)
+and written as one Word table per PDF page, each with the header row, the next starting on a new page; a
+row the PDF splits across pages is two rows here, and a task continued on a page repeats its merged
+序号/任务名称. Autospace between Chinese and digits (w:autoSpaceDE/DN) and widow control are off, as in the
+PDF, and the PDF breaks cell text ``layout.TABLE_WRAP_SLACK`` short of the cell, so Word, WPS and
+LibreOffice fit each page's rows where the PDF put them.
+
+Every run names its font in all four rFonts slots (w:eastAsia included, doc §3.1), and the font table names
+each official font's fallbacks (仿宋_GB2312 → 仿宋 → FangSong …, w:altName) so Word and WPS substitute
+predictably. Table rows are built once with the API as templates and then deep-copied as XML (``<w:tr>``),
+which is ~20× faster than ``add_row``. Header rows carry w:tblHeader, all rows w:cantSplit; a task's
+序号/任务名称 cells merge vertically (w:vMerge) over its item rows on a page. Column widths come from
+``model.table_layout``, as in the PDF. The core properties name the document, the office as author, the
+time of writing and NoticeDesk as the application. Page numbers "— N —": portrait in the footer, odd right / even left
 (clause 7.5); landscape in the header as a floating one-cell table with text turned clockwise, odd at the
 bottom-left, even at the top-left (clause 8, doc §3.4). ``NewSection`` starts a Word section of the other
 orientation; the 版头 is red paragraphs with a red bottom border, the 版记 a floating table anchored to the
@@ -24,16 +32,15 @@ from desktop.documents.model import (
     Doc,
     Grid,
     Imprint,
-    ItemRow,
     Masthead,
     NewSection,
     PageBreak,
     Para,
     SectionRow,
     Table,
-    table_widths,
+    table_layout,
 )
-from desktop.documents.pdf_writer import Cancelled
+from desktop.documents.pdf_writer import Cancelled, PdfWriter, PlanRow
 
 # pPr children that follow w:snapToGrid in the schema (Word rejects out-of-order children)
 _AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
@@ -74,7 +81,7 @@ class DocxWriter:
                  cancel: Callable[[], bool] | None = None) -> None:
         self.doc, self.out, self.progress, self.cancel = doc, out, progress, cancel
         self.used: set[str] = set()
-        self.done, self.total = 0, max(1, doc.row_count())
+        self.done, self.total = 0, max(1, 3 * doc.row_count())  # the PDF layout counts two of the three
 
     def font(self, role: str) -> str:
         self.used.add(role)
@@ -101,12 +108,22 @@ class DocxWriter:
     def render(self) -> list[str]:
         from docx import Document
 
+        plans = {}
+        if any(isinstance(b, Table) for b in self.doc.blocks):
+            total = self.total
+
+            def laid_out(done: int, _all: int) -> None:
+                self.done = done
+                if self.progress is not None:
+                    self.progress(min(done, total), total)
+
+            plans = PdfWriter(self.doc, None, laid_out, self.cancel).paginate()
         self.d = Document()
         self._defaults()
         self.landscape = self.doc.landscape
         self._page_setup(self.d.sections[0])
         pending_break = False
-        for block in self.doc.blocks:
+        for k, block in enumerate(self.doc.blocks):
             if isinstance(block, PageBreak):
                 pending_break = True
             elif isinstance(block, NewSection):
@@ -130,13 +147,66 @@ class DocxWriter:
                 if isinstance(block, Grid):
                     self._grid(block)
                 else:
-                    self._table(block)
+                    self._table(block, plans.get(k) or [[]])
                 self._spacer()
-        self.d.core_properties.title = self.doc.title
-        self.d.core_properties.author = "NoticeDesk 要点台账"
+        self._properties()
+        self._font_table()
         self._tick(0, force=True)
         self.d.save(str(self.out))
         return sorted({fonts.docx_name(r) for r in self.used if fonts.installed_alternate(r) is None})
+
+    def _properties(self) -> None:
+        """Core and application properties: this document's title, the office as author, the time of writing,
+        NoticeDesk as the application (not the template's 2013 date, "python-docx" and "Microsoft Word")."""
+        import datetime as dt
+
+        from lxml import etree
+
+        cp = self.d.core_properties
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+        author = self.doc.author or layout.APPLICATION
+        cp.title, cp.author, cp.last_modified_by = self.doc.title, author, author
+        cp.created = cp.modified = now
+        cp.comments, cp.subject, cp.keywords, cp.category = "", "", "", ""
+        cp.revision = 1
+        cp.language = "zh-CN"
+        for part in self.d.part.package.parts:
+            if str(part.partname) != "/docProps/app.xml":
+                continue
+            root = etree.fromstring(part.blob)
+            ns = root.nsmap.get(None, "")
+            values = {"Application": layout.APPLICATION, "AppVersion": _app_version(), "Template": "",
+                      "TotalTime": "0", "Company": author}
+            for name, value in values.items():
+                el = root.find(f"{{{ns}}}{name}")
+                if el is not None:
+                    el.text = value
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def _font_table(self) -> None:
+        """Every official font (of every role), with its fallbacks as w:altName (仿宋_GB2312 → 仿宋 →
+        FangSong …) and the GB2312 character set, so that Word and WPS substitute predictably."""
+        from lxml import etree
+
+        w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        for part in self.d.part.package.parts:
+            if str(part.partname) != "/word/fontTable.xml":
+                continue
+            root = etree.fromstring(part.blob)
+            have = {f.get(f"{{{w}}}name") for f in root.findall(f"{{{w}}}font")}
+            for role in fonts.ROLES:
+                for name, alt, latin in _fallback_chain(role):
+                    if name in have:
+                        continue
+                    have.add(name)
+                    font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": name})
+                    if alt:
+                        etree.SubElement(font, f"{{{w}}}altName", {f"{{{w}}}val": alt})
+                    etree.SubElement(font, f"{{{w}}}charset", {f"{{{w}}}val": "00" if latin else "86"})
+                    etree.SubElement(font, f"{{{w}}}family", {f"{{{w}}}val": _FAMILY[role]})
+                    etree.SubElement(font, f"{{{w}}}pitch", {f"{{{w}}}val": "variable"})
+                    etree.SubElement(font, f"{{{w}}}sig", {f"{{{w}}}{k}": v for k, v in _CJK_SIG.items()})
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def _tick(self, n: int, force: bool = False) -> None:
         self.done += n
@@ -165,8 +235,25 @@ class DocxWriter:
         ppr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
         for child in list(ppr):
             ppr.remove(child)
+        # no widow/orphan control and no extra space between Chinese and Latin text or digits: the PDF has
+        # neither, and they move lines (Word, WPS and LibreOffice add that space by default)
+        ppr.append(_el("w:widowControl", val="0"))
+        ppr.append(_el("w:overflowPunct", val="1"))  # a "，" or "。" that does not fit hangs, as in the PDF
+        ppr.append(_el("w:autoSpaceDE", val="0"))
+        ppr.append(_el("w:autoSpaceDN", val="0"))
         ppr.append(_el("w:spacing", after="0", line="240", lineRule="auto"))
         normal = self.d.styles["Normal"]
+        npr = normal.element.get_or_add_pPr()
+        for child in list(npr):
+            if child.tag in (qn("w:widowControl"), qn("w:autoSpaceDE"), qn("w:autoSpaceDN")):
+                npr.remove(child)
+        npr.insert_element_before(_el("w:widowControl", val="0"), "w:numPr", "w:suppressLineNumbers", "w:pBdr",
+                                  "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                                  "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
+                                  "w:bidi", "w:adjustRightInd", "w:snapToGrid", *_AFTER_SNAP)
+        for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+            npr.insert_element_before(_el(tag, val="0"), *(["w:autoSpaceDN"] if tag == "w:autoSpaceDE" else [])
+                                      + ["w:bidi", "w:adjustRightInd", "w:snapToGrid", *_AFTER_SNAP])
         self.set_run(normal.element, "fang", layout.SIZE_BODY)
         lang = self.d.settings.element.find(qn("w:themeFontLang"))
         if lang is not None:
@@ -189,13 +276,20 @@ class DocxWriter:
         sect = s._sectPr
         for g in sect.findall(qn("w:docGrid")):
             sect.remove(g)
-        sect.append(_el("w:docGrid", type="lines", linePitch=str(layout.LINE_PITCH_TWIPS)))
+        # portrait text on the 22-line grid; landscape table pages without one (LibreOffice centres a grid's
+        # lines in the type area, which would move the table down)
+        if land:
+            sect.append(_el("w:docGrid", linePitch=str(layout.LINE_PITCH_TWIPS)))
+        else:
+            sect.append(_el("w:docGrid", type="lines", linePitch=str(layout.LINE_PITCH_TWIPS)))
         self.d.settings.odd_and_even_pages_header_footer = True
         for part in (s.header, s.even_page_header, s.footer, s.even_page_footer):
             part.is_linked_to_previous = False
         if land:
             self._rotated_number(s.header, odd=True)
             self._rotated_number(s.even_page_header, odd=False)
+            for footer in (s.footer, s.even_page_footer):  # empty, and too tall for the 26 mm margin otherwise
+                self._tiny(footer.paragraphs[0])
         else:
             self._footer_number(s.footer, odd=True)
             self._footer_number(s.even_page_footer, odd=False)
@@ -291,6 +385,13 @@ class DocxWriter:
         tbl.append(tr)
         hdr = header._element
         hdr.insert(0, tbl)  # the header keeps its (empty) paragraph after the table
+        self._tiny(header.paragraphs[0])
+
+    def _tiny(self, p) -> None:
+        """An empty header or footer paragraph 1 pt high: a full line would push the body away from the
+        margin (LibreOffice grows the header or footer to hold it)."""
+        self._format(p, "left", 20, snap=False)
+        self.set_run(p.add_run("")._r, "fang", 1)
 
     # ---- paragraphs and tables -----------------------------------------------------------------
 
@@ -441,13 +542,18 @@ class DocxWriter:
         body.insert(len(body) - 1, tbl)  # before the final sectPr
         self._spacer()
 
-    def _spacer(self) -> None:
-        """A 1 pt paragraph after a table (Word needs one; a full one could spill onto a blank page)."""
+    def _spacer(self, page_break: bool = False) -> None:
+        """A 1 pt paragraph after a table (Word needs one; a full one could spill onto a blank page), or
+        starting the next page (``page_break``) before the next part of a table."""
         p = self.d.add_paragraph()
         self._format(p, "left", 20, snap=False)
+        if page_break:
+            p.paragraph_format.page_break_before = True
         self.set_run(p.add_run("")._r, "fang", 1)
 
-    def _table(self, table: Table) -> None:
+    def _table(self, table: Table, pages: list[list[PlanRow]]) -> None:
+        """One Word table per page of the PDF's layout (``pages``), each with the header row; a 1 pt
+        paragraph with a page break before it between them."""
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.oxml.ns import qn
         from docx.shared import Pt
@@ -455,7 +561,8 @@ class DocxWriter:
         cols = table.columns
         m = layout.LANDSCAPE if self.landscape else layout.PORTRAIT
         total = mm((layout.PAGE_LONG_MM if self.landscape else layout.PAGE_SHORT_MM) - m.left - m.right)
-        widths = [Pt(w) for w in table_widths(table, total)]
+        widths_pt, aligns = table_layout(table, total)
+        widths = [Pt(w) for w in widths_pt]
         t = self.d.add_table(rows=0, cols=len(cols))
         t.style = self.d.styles["Table Grid"]
         t.autofit = False
@@ -494,12 +601,13 @@ class DocxWriter:
         head = template("hei", ["center"] * len(cols), header=True)
         for t_el, c in zip(head.iter(qn("w:t")), cols, strict=True):
             t_el.text = c.header
-        item = template("fang", [c.align for c in cols])
+        item = template("fang", aligns)
         sections = {lvl: template(layout.LEVEL_ROLES.get(lvl, "fang"), ["left"] * len(cols), span=True)
                     for lvl in sorted({r.level for r in table.rows if isinstance(r, SectionRow)})}
         tbl = t._tbl
         for tmpl in [item, *sections.values()]:
             tbl.remove(tmpl)
+        skeleton = copy.deepcopy(tbl)  # table properties, grid and the header row
         variants = {"": _RowTemplate(item)}
         if table.merged:
             for v in ("restart", "cont"):
@@ -510,19 +618,41 @@ class DocxWriter:
                 variants[v] = _RowTemplate(tr)
         sec_tmpl = {lvl: _RowTemplate(tr) for lvl, tr in sections.items()}
         rows = table.rows
-        chunk: list[str] = []
-        for k, r in enumerate(rows):
-            if isinstance(r, SectionRow):
-                chunk.append(sec_tmpl[r.level].render([r.text]))
-            else:
-                nxt = rows[k + 1] if k + 1 < len(rows) else None
-                v = "cont" if r.cont else "restart" if isinstance(nxt, ItemRow) and nxt.cont else ""
-                chunk.append(variants[v if table.merged else ""].render(r.cells))
-            if len(chunk) == 256 or k == len(rows) - 1:
+        merged = set(table.merged)
+        body = self.d.element.body
+        for n, page in enumerate(pages):
+            if n:
+                self._spacer(page_break=True)
+                tbl = copy.deepcopy(skeleton)
+                body.insert(len(body) - 1, tbl)  # before the final sectPr
+            chunk: list[str] = []
+            for k, e in enumerate(page):
+                r = rows[e.src]
+                if e.kind == "section":
+                    chunk.append(sec_tmpl[r.level].render([r.text]))
+                    continue
+                cells = list(e.texts if e.texts is not None else r.cells)
+                v = ""
+                if merged:
+                    nxt = page[k + 1] if k + 1 < len(page) else None
+                    prev = page[k - 1] if k else None
+                    first = prev is None or prev.kind != "item" or prev.head != e.head
+                    if first:  # the task's merged cells on this page: its 序号/任务名称 (again when continued)
+                        for i in merged:
+                            cells[i] = rows[e.head].cells[i]
+                        v = "restart" if nxt is not None and nxt.kind == "item" and nxt.head == e.head else ""
+                    else:
+                        v = "cont"
+                        for i in merged:
+                            cells[i] = ""
+                chunk.append(variants[v].render(cells))
+                if len(chunk) == 256:
+                    _append_rows(tbl, chunk)
+                    self._tick(len(chunk))
+                    chunk = []
+            if chunk:
                 _append_rows(tbl, chunk)
                 self._tick(len(chunk))
-                chunk = []
-
 
     def _grid(self, g: Grid) -> None:
         """A table with merged cells (w:gridSpan, w:vMerge via python-docx's merge), exact grid widths, header
@@ -572,6 +702,32 @@ class DocxWriter:
                 run.add_text(line)
                 self.set_run(run._r, c.role, g.size)
         self._tick(g.n_rows)
+
+
+_FAMILY = {"fang": "modern", "hei": "modern", "kai": "modern", "song": "roman", "title": "roman"}
+# usb/csb bits of a GB2312 CJK font (as SimSun/FangSong declare them): CJK ideographs, GB2312 code page
+_CJK_SIG = {"usb0": "00000003", "usb1": "288F0000", "usb2": "00000016", "usb3": "00000000", "csb0": "00040001",
+            "csb1": "00000000"}
+
+
+def _fallback_chain(role: str) -> list[tuple[str, str, bool]]:
+    """(name, its w:altName, Latin name?) for every font of the role's chain, each falling back to the next in
+    the order 仿宋_GB2312 → 仿宋 → FangSong → 方正仿宋_GBK → …, 黑体 → SimHei → 方正黑体_GBK → … (the English
+    name of a _GB2312 font, rarely installed, falls back to the second)."""
+    chain = fonts.ROLES[role].chain
+    order = [n for n in chain[0] if not n.endswith("_GB2312") or n == chain[0][0]] + [n for alt in chain[1:] for n in alt]
+    out = [(n, order[i + 1] if i + 1 < len(order) else "", n.isascii()) for i, n in enumerate(order)]
+    out += [(n, order[1] if len(order) > 1 else "", n.isascii()) for n in chain[0][1:] if n not in order]
+    return out
+
+
+def _app_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("noticedesk")
+    except Exception:  # noqa: BLE001 - a checkout without installed metadata
+        return ""
 
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",

@@ -6,6 +6,7 @@ standard (see ``HAO``). The numbers and their sources are in ../shared/docs/offi
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 MM_PER_PT = 25.4 / 72
@@ -14,6 +15,12 @@ MM_PER_PT = 25.4 / 72
 def mm(x: float) -> float:
     """Millimetres → points."""
     return x / MM_PER_PT
+
+
+def twips_mm(x: float) -> int:
+    """Millimetres → twips as the .docx stores a length (python-docx: whole EMU, then rounded twips). Both
+    writers place the type area on these values, so that Word and LibreOffice have the PDF's line width."""
+    return int(round(int(x * 36000) / 635))
 
 
 # 号 → pt (doc §1.2). docx stores half-points: 三号 = sz 32.
@@ -105,53 +112,79 @@ GRID_PAD_X = 2.0  # pt
 GRID_PAD_Y = 2.0  # pt
 
 DOCX_TWIPS_PER_PT = 20
+APPLICATION = "NoticeDesk"  # the files' Application / Creator / Producer
 
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """A table column: header text, alignment, and how much room it wants (in em of the cell font)."""
+    """A table column: header text, alignment, and how much room it wants (in em of the cell font).
+
+    ``nowrap_em``: values up to this long never wrap (dates, deadlines): the column is at least as wide as
+    its longest such value. ``weight``: share of the width no column needs (0 = never wider than its
+    content); ``min_em`` is the least width."""
 
     key: str
     header: str
-    align: str = "left"  # left | center
+    align: str = "left"  # left | center (a centred column whose texts wrap is set flush left)
     min_em: float = 2.0
     max_em: float = 40.0  # natural width is capped here; longer text wraps
     weight: float = 0.0  # share of spare width (0 = never wider than its content)
+    nowrap_em: float = 0.0
+    most_lines: int = 0  # a text column at least so wide that its longest value takes no more lines (up to 12 em)
 
 
 COLUMNS: dict[str, ColumnSpec] = {c.key: c for c in (
-    ColumnSpec("seq", "序号", "center", 2.0, 3.0),
+    ColumnSpec("seq", "序号", "center", 2.0, 3.0, nowrap_em=3.0),
     ColumnSpec("title", "任务名称", "left", 5.0, 14.0, 1.0),
-    ColumnSpec("text", "具体内容", "left", 8.0, 60.0, 3.0),
+    ColumnSpec("text", "具体内容", "left", 8.0, 60.0, 3.0, most_lines=8),
     ColumnSpec("lead", "牵头单位", "center", 4.0, 10.0, 0.5),
     ColumnSpec("units", "责任单位", "center", 4.0, 12.0, 0.5),
     ColumnSpec("owners", "责任单位", "center", 4.0, 12.0, 0.5),
-    ColumnSpec("deadline", "完成时限", "center", 4.0, 8.0, 0.3),
+    ColumnSpec("deadline", "完成时限", "center", 4.0, 8.0, 0.0, nowrap_em=9.0),
     ColumnSpec("owner", "责任人", "center", 3.0, 6.0, 0.2),
-    ColumnSpec("completion", "完成情况", "left", 4.0, 20.0, 1.0),
+    ColumnSpec("completion", "完成情况", "left", 4.0, 20.0, 1.0, most_lines=4),
     ColumnSpec("remark", "备注", "left", 2.0, 10.0, 0.3),
-    ColumnSpec("role", "角色", "center", 2.0, 3.0),
-    ColumnSpec("status", "状态", "center", 3.0, 3.0),
-    ColumnSpec("due", "截止日期", "center", 5.0, 7.5),
-    ColumnSpec("overdue", "逾期天数", "center", 3.0, 4.0),
-    ColumnSpec("done_on", "完成日期", "center", 5.0, 7.5),
-    ColumnSpec("note", "落实情况", "left", 6.0, 40.0, 2.0),
+    ColumnSpec("role", "角色", "center", 2.0, 3.0, nowrap_em=3.0),
+    ColumnSpec("status", "状态", "center", 3.0, 3.0, nowrap_em=6.0),
+    ColumnSpec("due", "截止日期", "center", 4.0, 7.5, nowrap_em=8.0),
+    ColumnSpec("overdue", "逾期天数", "center", 3.0, 4.0, nowrap_em=5.0),
+    ColumnSpec("done_on", "完成日期", "center", 4.0, 7.5, nowrap_em=8.0),
+    ColumnSpec("note", "落实情况", "left", 4.0, 40.0, 2.0, most_lines=4),
 )}
 TABLE_BASE_COLUMNS = ("seq", "title", "text", "lead", "units", "deadline")
 TABLE_OPTIONAL_COLUMNS = ("owner", "completion", "remark")
 MERGED_COLUMNS = ("seq", "title")  # span a task's item rows (vertical merge)
+# Room a cell keeps beyond its text (pt): the PDF breaks lines this much short of the cell, so that Word,
+# WPS and LibreOffice, measuring a little differently, never need a line more than the PDF (doc §3.5).
+TABLE_WRAP_SLACK = 1.5
+
+
+def cell_text_width(width: float, size: float = SIZE_TABLE) -> float:
+    """The width (pt) the PDF fills with a cell's text in a column ``width`` pt wide."""
+    return width - 2 * TABLE_PAD_X - TABLE_WRAP_SLACK
+
+
+AUTOSPACE_EM = 0.2  # LibreOffice's room between a Chinese character and a Latin letter or digit (pdf_text)
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+_BOUNDARY = re.compile(f"(?<=[{_HAN}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_HAN}])")
+
+
+def _line_em(line: str) -> float:
+    n, b = len(line), len(line.encode("utf-8"))
+    em = n / 2 + (b - n) / 4
+    if n < b < 3 * n:  # Chinese and Latin together: LibreOffice's autospace between them
+        em += AUTOSPACE_EM * len(_BOUNDARY.findall(line))
+    return em
 
 
 def text_em(text: str) -> float:
     """Width of the longest line of ``text`` in em, estimated: 3-byte UTF-8 characters (CJK, full-width
-    marks, dashes) 1, others ½ (computed from UTF-8 lengths, fast enough for 5,000-row tables)."""
-    best = 0.0
-    for line in text.split("\n"):
-        n, b = len(line), len(line.encode("utf-8"))
-        best = max(best, n / 2 + (b - n) / 4)
-    return best
+    marks, dashes) 1, others ½, and the autospace between Chinese and Latin (computed from UTF-8 lengths,
+    fast enough for 5,000-row tables)."""
+    return max(_line_em(line) for line in text.split("\n"))
 
 
+MOST_LINES_CAP_EM = 12.0
 WIDTH_SAMPLE_ROWS = 240  # rows the width search looks at (evenly spaced); enough to see a column's texts
 WIDTH_STEPS = 48  # the spare width is handed out in about this many steps
 
@@ -160,11 +193,7 @@ def _cell_ems(text: str) -> tuple[float, ...]:
     """Length in em of each hard line of a cell ("" → no lines)."""
     if not text:
         return ()
-    out = []
-    for line in text.split("\n"):
-        n, b = len(line), len(line.encode("utf-8"))
-        out.append(n / 2 + (b - n) / 4)
-    return tuple(out)
+    return tuple(_line_em(line) for line in text.split("\n"))
 
 
 def _lines(ems: tuple[float, ...], avail: float) -> tuple[int, float]:
@@ -192,21 +221,47 @@ def column_widths(columns: list[ColumnSpec], rows: list[list[str]], total: float
                   size: float = TABLE_FONT_SIZE) -> list[float]:
     """Widths in pt that fit the content: the column widths that make the table shortest.
 
-    Every column first gets its minimum and room for its header (headers of more than four characters may
-    take two lines); the spare width then goes, a step at a time, to the column whose widening saves the
-    most lines over the rows (a row is as tall as its tallest cell; fractional lines break ties, so two
-    columns that must both widen before a row shrinks still attract width). What no column can use goes to
-    the text columns by weight. ``rows`` are the item rows' cells (a task's merged cells only on its first
-    row); at most ``WIDTH_SAMPLE_ROWS`` evenly spaced rows are measured.
+    Every column first gets its minimum, room for its header (headers of more than four characters may
+    take two lines) and room for its longest value of at most ``nowrap_em`` (dates and deadlines never
+    wrap); the spare width then goes, a step at a time, to the column whose widening saves the most
+    lines over the rows (a row is as tall as its tallest cell; fractional lines break ties, so two
+    columns that must both widen before a row shrinks still attract width). What no column can use goes
+    to the text columns by weight.
+    ``rows`` are the item rows' cells (a task's merged cells only on its first row); at most
+    ``WIDTH_SAMPLE_ROWS`` evenly spaced rows are measured for the search (all rows for the no-wrap widths).
+    Every width keeps ``TABLE_WRAP_SLACK`` beyond the text it is measured for.
     """
     n = len(columns)
-    pad = 2 * TABLE_PAD_X / size  # em
-    lo = []
-    for c in columns:
+    pad = (2 * TABLE_PAD_X + TABLE_WRAP_SLACK) / size  # em
+    width = total / size
+    lo, fixed, want = [], [], []
+    for i, c in enumerate(columns):
         head = text_em(c.header)
-        lo.append(max(c.min_em, head if len(c.header) <= 4 else -(-len(c.header) // 2)) + pad)
-    room = total / size - sum(lo)
-    if room <= 0:
+        need = max(c.min_em, head if len(c.header) <= 4 else -(-len(c.header) // 2))
+        nowrap = 0.0
+        if c.nowrap_em:
+            nowrap = max((e for r in rows for e in _cell_ems(r[i]) if e <= c.nowrap_em), default=0.0)
+        lo.append(max(need, nowrap) + pad)
+        fixed.append(nowrap > need)
+        more = 0.0
+        if c.most_lines:
+            longest = max((e for r in rows for e in _cell_ems(r[i])), default=0.0)
+            more = max(0.0, min(MOST_LINES_CAP_EM, math.ceil(longest / c.most_lines)) + pad - lo[-1])
+        want.append(more)
+    if sum(lo) > width:  # too many columns: the ones that may wrap give way first, then all alike
+        free = [x for x, f in zip(lo, fixed, strict=True) if not f]
+        over = sum(lo) - width
+        if free and sum(free) - pad * len(free) > over:
+            k = over / (sum(free) - pad * len(free))
+            lo = [x if f else x - (x - pad) * k for x, f in zip(lo, fixed, strict=True)]
+        else:
+            return [total * m / sum(lo) for m in lo]
+    room = width - sum(lo)
+    if sum(want) and room > 0:  # text columns wide enough that their longest value is not a long strip
+        k = min(1.0, room / 2 / sum(want))
+        lo = [x + m * k for x, m in zip(lo, want, strict=True)]
+    room = width - sum(lo)
+    if room <= 1e-9:
         return [total * m / sum(lo) for m in lo]
     if len(rows) > WIDTH_SAMPLE_ROWS:
         k = len(rows) / WIDTH_SAMPLE_ROWS
@@ -246,3 +301,17 @@ def column_widths(columns: list[ColumnSpec], rows: list[list[str]], total: float
             weights = [1.0] * n
         w = [x + room * wt / sum(weights) for x, wt in zip(w, weights, strict=True)]
     return [x * size for x in w]
+
+
+def column_aligns(columns: list[ColumnSpec], rows: list[list[str]], widths: list[float],
+                  size: float = TABLE_FONT_SIZE) -> list[str]:
+    """Each column's alignment: as specified, but a centred column with a value that wraps is set flush
+    left (a centred list of units would leave a lone character on its last line)."""
+    out = []
+    for i, (c, w) in enumerate(zip(columns, widths, strict=True)):
+        avail = cell_text_width(w, size) / size + 0.01
+        if c.align == "center" and any(e > avail for r in rows for e in _cell_ems(r[i])):
+            out.append("left")
+        else:
+            out.append(c.align)
+    return out

@@ -126,23 +126,34 @@ Block = Para | Table | PageBreak | NewSection | Masthead | Imprint | Grid
 
 @dataclass
 class Doc:
-    """A whole document: orientation, blocks, and the title for the file's metadata."""
+    """A whole document: orientation, blocks, and the title and author (the office) for the file's metadata."""
 
     title: str
     blocks: list[Block] = field(default_factory=list)
     landscape: bool = True
+    author: str = ""
 
     def row_count(self) -> int:
         return sum(len(b.rows) if isinstance(b, Table) else b.n_rows for b in self.blocks if isinstance(b, Table | Grid))
 
 
+def _measured_rows(table: Table) -> list[list[str]]:
+    merged = set(table.merged)
+    return [[("" if r.cont and i in merged else t) for i, t in enumerate(r.cells)]
+            for r in table.rows if isinstance(r, ItemRow)]
+
+
 def table_widths(table: Table, total: float) -> list[float]:
     """Column widths in pt of ``table`` on a type area ``total`` pt wide: the one routine both writers use.
     A task's merged cells count once (on its first row)."""
-    merged = set(table.merged)
-    rows = [[("" if r.cont and i in merged else t) for i, t in enumerate(r.cells)]
-            for r in table.rows if isinstance(r, ItemRow)]
-    return layout.column_widths(table.columns, rows, total)
+    return layout.column_widths(table.columns, _measured_rows(table), total)
+
+
+def table_layout(table: Table, total: float) -> tuple[list[float], list[str]]:
+    """(column widths in pt, column alignments) of ``table``, as both writers set it."""
+    rows = _measured_rows(table)
+    widths = layout.column_widths(table.columns, rows, total)
+    return widths, layout.column_aligns(table.columns, rows, widths)
 
 
 # ---- tree helpers -------------------------------------------------------------------------------
@@ -169,6 +180,16 @@ def _without_issuer(title: str, issuer: str | None = None) -> str:
     if m and m.start() and "《" not in t[:m.start()] and m.start() <= 40:
         t = t[m.start():]  # joint issuers, or an issuer spelt differently from ``issuer``
     return t
+
+
+# What older imports stored when no title was read (desktop.intake): never a title to print.
+PLACEHOLDER_TITLES = frozenset({"（无标题通知）", "（无标题）", "无标题通知", "无标题", "(无标题通知)", "(无标题)"})
+
+
+def has_title(notice: NoticeInfo) -> bool:
+    """Whether the notice has a title to print (not empty, not an import's placeholder)."""
+    t = clean(notice.title)
+    return bool(t) and t not in PLACEHOLDER_TITLES
 
 
 def subject_of(title: str | None, issuer: str | None = None) -> str:

@@ -1,4 +1,10 @@
-"""Builder of the 未完成事项清单: open and overdue items grouped by unit, with days overdue as of ``today``."""
+"""Builder of the 未完成事项清单: the open items (未开始/推进中/暂缓) as of ``today``, one row per item.
+
+Rows follow the notice's order under their section rows (no ranking by lateness); a task's items share its
+merged 序号/任务名称, and its units are in their column once (not one list per unit, which repeated an
+item under each of its units). The deadline is printed as the notice wrote it; an item past its deadline
+says so in its 状态 cell ("已超期"), without day counts. The 落实情况 column appears when any item has a note.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +12,6 @@ import datetime as dt
 from desktop.documents import layout
 from desktop.documents.model import (
     Doc,
-    ItemRow,
-    SectionRow,
     Table,
     Tree,
     clean,
@@ -15,11 +19,12 @@ from desktop.documents.model import (
     days_overdue,
     doc_title,
     is_open,
+    task_lines,
 )
 from desktop.documents.table_doc import cell_text, head_blocks
 from desktop.domain import NoticeInfo, TaskRow
 
-KEYS = ["seq", "title", "text", "deadline", "due", "overdue", "status", "note"]
+KEYS = ["seq", "title", "text", "owners", "deadline", "status", "note"]
 NO_UNIT = "未明确责任单位"
 
 
@@ -29,36 +34,34 @@ def owners(tree: Tree, row: TaskRow) -> list[str]:
     return tree.owners(row) or [NO_UNIT]
 
 
+def _status(row: TaskRow, today: dt.date) -> str:
+    late = days_overdue(row, today) > 0
+    return f"{row.status.value}\n已超期" if late else row.status.value
+
+
 def build_open(notice: NoticeInfo, rows: list[TaskRow], today: dt.date) -> Doc:
-    """Open items (未开始/推进中/暂缓) per unit, most overdue first; an item with two lead units is listed
-    under both."""
+    """Open items in the notice's order, one row each, with their units, deadline and status."""
     tree = Tree(rows)
     items = [r for r in tree.work_rows() if is_open(r)]
-    by_unit: dict[str, list[TaskRow]] = {}
-    for r in items:
-        for u in owners(tree, r):
-            by_unit.setdefault(u, []).append(r)
-    order = {r.id: i for i, r in enumerate(rows)}
-    lines: list[SectionRow | ItemRow] = []
-    for unit, group in by_unit.items():
-        group.sort(key=lambda r: (-days_overdue(r, today), r.due_date or dt.date.max, order[r.id]))
-        late = sum(days_overdue(r, today) > 0 for r in group)
-        lines.append(SectionRow(f"{unit}（{len(group)}项" + (f"，其中逾期{late}项）" if late else "）"), 1))
-        for seq, r in enumerate(group, 1):
-            task = tree.group_of(r)
-            cells = []
-            for k in KEYS:
-                if k == "due":
-                    cells.append(cn_date(r.due_date))
-                elif k == "overdue":
-                    n = days_overdue(r, today)
-                    cells.append(f"{n}天" if n else "")
-                elif k == "text" and task is not None:
-                    cells.append(clean(r.text) or clean(r.title))
-                else:
-                    cells.append(cell_text(k, tree, seq, task, r))
-            lines.append(ItemRow(cells))
+    open_ids = {r.id for r in items}
+    keys = [k for k in KEYS if k != "note" or any(clean(r.progress_note) for r in items)]
+
+    def cells(seq: int, task: TaskRow | None, item: TaskRow) -> list[str]:
+        out = []
+        for k in keys:
+            if k == "status":
+                out.append(_status(item, today))
+            elif k == "owners":
+                out.append("、".join(owners(tree, item)))
+            elif k == "text" and task is None:  # the task's own text; its title is in the 任务名称 column
+                out.append(clean(item.text) if clean(item.title) and clean(item.text) else cell_text(k, tree, seq, task, item))
+            else:
+                out.append(cell_text(k, tree, seq, task, item))
+        return out
+
+    lines = task_lines(tree, cells, lambda r: r.id in open_ids)
+    merged = tuple(i for i, k in enumerate(keys) if k in layout.MERGED_COLUMNS)
     late_all = sum(days_overdue(r, today) > 0 for r in items)
     title = doc_title(notice, "未完成事项清单")
-    sub = f"（截至{cn_date(today)}，共{len(items)}项，其中逾期{late_all}项）"
-    return Doc(title, head_blocks(title, None, sub) + [Table([layout.COLUMNS[k] for k in KEYS], lines)])
+    sub = f"（截至{cn_date(today)}，共{len(items)}项" + (f"，其中{late_all}项已超过完成时限）" if late_all else "）")
+    return Doc(title, head_blocks(title, None, sub) + [Table([layout.COLUMNS[k] for k in keys], lines, merged)])

@@ -4,7 +4,8 @@ reportlab has no glyph fallback (a missing glyph prints as .notdef) and its CJK 
 closing marks off a line start (doc §4.2). The PDF writer therefore measures and breaks lines itself:
 ``FontSet.runs`` splits a string into runs of one font each (first font of the role's chain that has the
 glyph, checked in ``charToGlyph``), and ``FontSet.wrap`` breaks text so that no line starts with a closing
-mark (，。、；：？！）》” …) and no line ends with an opening one (（《“ …), moving characters to the next line.
+mark (，。、；：？！）》” …) and no line ends with an opening one (（《“ …), moving characters to the next line
+(as LibreOffice does, which hangs no mark), and counts LibreOffice's autospace between Chinese and Latin.
 """
 from __future__ import annotations
 
@@ -13,10 +14,47 @@ from dataclasses import dataclass, field
 
 from desktop.documents import fonts
 
-NO_LINE_START = set("，。、；：？！）》”’〉】〕」』〗〙…—·％‰℃～,.;:?!)]}%")
-NO_LINE_END = set("（《“‘〈【〔「『〖〘([{")
+# Kept off a line start / end: LibreOffice's lists for zh-CN (i18npool's zh_CN ForbiddenCharacters), so that
+# the .docx breaks where the PDF does. A dash or an ellipsis may start a line, as there.
+NO_LINE_START = set(":!),.:;?]}¢'\"、。〉》」』】〕〗〞︰︱︳﹐､﹒﹔﹕﹖﹗﹚﹜﹞！），．：；？｜｝︴︶︸︺︼︾﹀﹂﹄﹏～￠々‖•·ˇˉ―-′’”")
+NO_LINE_END = set("([{£¥'\"‵〈《「『【〔〖（［｛￡￥〝︵︷︹︻︽︿﹁﹃﹙﹛﹝“‘")
+# no break between a Latin letter or digit and an opening mark, hyphen, slash or ellipsis after it, nor between a
+# closing mark, slash or percent sign and a letter or digit after it (the Unicode line-breaking rules that
+# LibreOffice applies around Latin text)
+_AFTER_ALNUM = NO_LINE_END | {"-", "/", "…"}
+_BEFORE_ALNUM = set("，。、）〕》」』】〉〗〞”’,.:;)]}%/·％")
+# Marks a justified line may let hang past its end (only when nothing else can be moved: see MAX_CARRY).
+HANGING = set("、。，．")
+# LibreOffice sets 0.2 em between a Chinese character and a Latin letter or digit beside it ("2023 年") and
+# cannot be told not to in a .docx (it ignores w:autoSpaceDE/DN; Word and WPS honour them): lines are broken
+# as if that room were there, so that LibreOffice breaks them where the PDF does (the PDF draws them tight).
+AUTOSPACE = 200.0  # 1/1000 em
+
+
+_HAN = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_BOUNDARY = re.compile(f"(?<=[{_HAN}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_HAN}])")
+_LATIN = re.compile(r"[A-Za-z0-9]")
+_SCRIPT_CHANGE = re.compile(r"(?<=[\x00-\x7f])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[\x00-\x7f])")
+
+
+def _may_break(a: str, b: str) -> bool:
+    """Whether a line may end with ``a`` and the next start with ``b``."""
+    if b in NO_LINE_START or a in NO_LINE_END:
+        return False
+    if a.isascii() and a.isalnum():
+        return b not in _AFTER_ALNUM
+    return not (b.isascii() and b.isalnum() and a in _BEFORE_ALNUM)
+
+
+def _han(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or c >= "\U00020000"
+
+
+def _spaced(a: str, b: str) -> bool:
+    """Whether LibreOffice puts its autospace between ``a`` and ``b``."""
+    return (_han(a) and b.isascii() and b.isalnum()) or (a.isascii() and a.isalnum() and _han(b))
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,:/\-_@][A-Za-z0-9]+)*%?|\s|.", re.S)
-MAX_CARRY = 3  # tokens moved to the next line at most; past that, closing marks hang past the edge
+MAX_CARRY = 8  # tokens moved to the next line at most; past that, closing marks hang past the edge
 
 _REGISTERED: dict[tuple[str, int], str] = {}  # (path, subfont) → reportlab font name
 
@@ -38,13 +76,15 @@ class Fallback:
 
 def _register(ff: fonts.FontFile) -> str | None:
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    from reportlab.pdfbase.ttfonts import TTFError
+
+    from desktop.documents.font_cache import make_font
 
     key = (str(ff.path), ff.index)
     if key not in _REGISTERED:
         name = f"ND{len(_REGISTERED)}-{ff.path.stem}-{ff.index}"
         try:
-            pdfmetrics.registerFont(TTFont(name, str(ff.path), subfontIndex=ff.index))
+            pdfmetrics.registerFont(make_font(name, ff.path, ff.index))
         except (TTFError, OSError, ValueError):  # CFF outlines, no embedding permission, broken file
             return None
         _REGISTERED[key] = name
@@ -144,31 +184,50 @@ class FontSet:
         m = self._map(role)
         return sum([m[ch][1] for ch in text]) * size / 1000
 
-    def wrap(self, text: str, role: str, size: float, width: float) -> list[str]:
-        """Break ``text`` into lines no wider than ``width`` (hard breaks at "\\n") with the CJK rules."""
+    def wrap(self, text: str, role: str, size: float, width: float, gap: float = AUTOSPACE,
+             char_space: float = 0.0) -> list[str]:
+        """Break ``text`` into lines no wider than ``width`` (hard breaks at "\\n") with the CJK rules, counting
+        ``gap`` (1/1000 em) between a Chinese character and a Latin letter or digit beside it and
+        ``char_space`` (pt) after every character."""
         lines: list[str] = []
         for para in text.split("\n"):
-            lines.extend(self._wrap_para(para, role, size, width))
+            lines.extend(self._wrap_para(para, role, size, width, gap, char_space * 1000 / size))
         return lines
 
-    def _wrap_para(self, text: str, role: str, size: float, width: float) -> list[str]:
+    def _wrap_para(self, text: str, role: str, size: float, width: float, gap: float, cs: float) -> list[str]:
+        """One paragraph's lines. A line is measured as LibreOffice measures it: the character spacing ``cs``
+        after every character but the last of each run of one script (Chinese / Latin) on the line, and
+        ``gap`` between a Chinese character and a Latin letter or digit."""
         m = self._map(role)
         limit = (width + 0.01) * 1000 / size  # in 1/1000 em
-        tokens = _TOKEN.findall(text.replace("\t", " "))
-        if sum([m[ch][1] for ch in text]) <= limit:
-            return [text.replace("\t", " ").rstrip()]
+        text = text.replace("\t", " ")
+        total = sum([m[ch][1] for ch in text]) + cs * len(text)
+        latin = bool(gap) and _LATIN.search(text) is not None  # any Latin letter or digit: autospace
+        if latin:
+            total += gap * len(_BOUNDARY.findall(text))
+        if cs and text:
+            total -= cs * (1 + len(_SCRIPT_CHANGE.findall(text)))
+        if total <= limit:
+            return [text.rstrip()]
+        tokens = _TOKEN.findall(text)
         lines: list[str] = []
         line: list[str] = []
-        used = 0.0
+        used = 0.0  # the line's width without the run-end adjustment of its last run
         i = 0
         while i < len(tokens):
             tok = tokens[i]
-            w = m[tok][1] if len(tok) == 1 else sum([m[ch][1] for ch in tok])
-            if used + w <= limit or not line:
+            w = (m[tok][1] if len(tok) == 1 else sum([m[ch][1] for ch in tok])) + cs * len(tok)
+            if line and (latin or cs):
+                last = line[-1][-1]
+                if latin and _spaced(last, tok[0]):
+                    w += gap
+                if cs and last.isascii() != tok[0].isascii():  # a run ends: its last character unspaced
+                    w -= cs
+            if used + w - cs <= limit or not line:
                 if not line and tok.isspace() and lines:
                     i += 1
                     continue
-                if w > limit and len(tok) > 1:  # a word longer than the line: split it by characters
+                if used + w - cs > limit and len(tok) > 1:  # a word longer than the line: split it by characters
                     tokens[i:i + 1] = list(tok)
                     continue
                 line.append(tok)
@@ -178,7 +237,7 @@ class FontSet:
             carry = 0
             while len(line) - carry > 1 and carry < MAX_CARRY:
                 starts = line[len(line) - carry] if carry else tok  # would start the next line
-                if starts[0] not in NO_LINE_START and line[len(line) - carry - 1][-1] not in NO_LINE_END:
+                if _may_break(line[len(line) - carry - 1][-1], starts[0]):
                     break
                 carry += 1
             starts = line[len(line) - carry] if carry else tok

@@ -2,11 +2,14 @@
 
 ``draft_report`` fills every field of a ``ReportInfo`` from the notice and its tasks, for the clerk to edit:
 title, 主送机关 (the notice's issuer), a body drafted per top-level section from the tasks' statuses,
-落实情况 notes, units and deadlines, 署名, 成文日期, and the optional 版头, 附件 and 版记 fields.
+落实情况 notes, units and deadlines (as the notice wrote them), 署名 (the reporting unit, else the office's own
+name), 成文日期, and the optional 版头, 附件 and 版记 fields. What is late is said once per group ("其中N项已超过
+完成时限"): no day counts and no list of units by how much they owe (the policy against rankings and 留痕).
 ``build_report`` sets it: [版头] title, 主送机关, body, [附件说明], 署名 and 成文日期 (clause 7.3.5.2, no seal),
-[the 落实情况汇总表 as landscape 附件 pages], [版记 at the bottom of the last page]. Body paragraphs starting
-"一、" are set in 黑体 and "（一）" in 楷体 when they are headings (short, no full stop inside); the rest in
-3号仿宋, indented two characters.
+[the 落实情况汇总表 as landscape 附件 pages], [版记 at the bottom of the last page]. The 署名 and the date keep
+with the last lines of the body (they never stand alone on a page). Body paragraphs starting "一、" are set in
+黑体 and "（一）" in 楷体 when they are headings (short, no full stop inside); the rest in 3号仿宋, indented two
+characters.
 """
 from __future__ import annotations
 
@@ -31,12 +34,13 @@ from desktop.documents.model import (
     report_title,
     subject,
 )
-from desktop.domain import DeadlineKind, NoticeInfo, Status, TaskRow
+from desktop.domain import NoticeInfo, Status, TaskRow
 
 _LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
 _LEVEL2 = re.compile(r"^（[一二三四五六七八九十]+）")
 _CN_NUM = "一二三四五六七八九十"
 LIST_AT_MOST = 4  # tasks named one by one in a sentence; the rest are counted ("等N项")
+KEEP_PARAGRAPH_LINES = 3  # a paragraph before "特此报告。" this short moves with it and the 署名
 
 
 @dataclass
@@ -121,20 +125,12 @@ def _units(names: list[str]) -> str:
     return f"{names[0]}、{names[1]}等{len(names)}个单位"
 
 
-def _deadline(tree: Tree, r: TaskRow, today: dt.date) -> str:
-    late = days_overdue(r, today)
-    if late:
-        return f"已超过完成时限{late}天"
-    if r.deadline_kind == DeadlineKind.LONG_TERM:
-        return "长期坚持"
+def _deadline(tree: Tree, r: TaskRow) -> str:
+    """The task's deadline as the notice wrote it ("时限：持续推进"), else its due date."""
     dl = tree.deadline(r)
     if not dl and r.due_date:
         dl = f"{cn_date(r.due_date)}前"
-    if not dl:
-        return ""
-    if dl.startswith(("全年", "长期", "持续")):
-        return dl if dl != "全年" else "全年推进"
-    return dl if dl.endswith("完成") else f"{dl}完成"
+    return f"时限：{dl}" if dl else ""
 
 
 def _clause(note: str) -> str:
@@ -149,13 +145,13 @@ def _listing(items: list[str], unit_word: str = "项") -> str:
     return "、".join(items[:LIST_AT_MOST]) + f"等{len(items)}{unit_word}"
 
 
-def _open_detail(tree: Tree, r: TaskRow, today: dt.date) -> str:
-    """"name（units负责，9月底前完成）" for an open task."""
+def _open_detail(tree: Tree, r: TaskRow) -> str:
+    """"name（units负责，时限：9月底前）" for an open task."""
     bits = []
     owners = tree.owners(r)
     if owners:
         bits.append(f"{_units(owners)}负责")
-    dl = _deadline(tree, r, today)
+    dl = _deadline(tree, r)
     if dl:
         bits.append(dl)
     return _name(tree, r) + (f"（{'，'.join(bits)}）" if bits else "")
@@ -185,14 +181,23 @@ def _done_sentences(tree: Tree, done: list[TaskRow], total: int, topic: str) -> 
     return lead + ("：" + "；".join(parts) if parts else "") + "。"
 
 
+def _late_sentence(rows: list[TaskRow], today: dt.date) -> str:
+    """The group's one sentence on lateness: how many are past their deadline (no day counts)."""
+    late = sum(days_overdue(r, today) > 0 for r in rows)
+    if not late:
+        return ""
+    return "以上任务均已超过完成时限。" if late == len(rows) and late > 1 else f"其中{late}项已超过完成时限。"
+
+
 def _open_sentences(tree: Tree, rows: list[TaskRow], today: dt.date, lead: str) -> str:
-    """What is still open: tasks in progress (with their notes), not started, paused; ``lead`` opens it."""
+    """What is still open: tasks in progress (with their notes), not started, paused; ``lead`` opens it;
+    one sentence on lateness closes it."""
     doing = [r for r in rows if r.status == Status.IN_PROGRESS]
     todo = [r for r in rows if r.status == Status.NOT_STARTED]
     paused = [r for r in rows if r.status == Status.PAUSED]
     out = []
     if doing:
-        text = f"正在推进的有{_listing([_open_detail(tree, r, today) for r in doing])}"
+        text = f"正在推进的有{_listing([_open_detail(tree, r) for r in doing])}"
         noted = [r for r in doing if clean(r.progress_note)][:2]
         if len(doing) == 1 and noted:
             text += f"，{_clause(noted[0].progress_note)}"
@@ -200,13 +205,13 @@ def _open_sentences(tree: Tree, rows: list[TaskRow], today: dt.date, lead: str) 
             text += "，其中" + "；".join(f"{_name(tree, r)}方面{_clause(r.progress_note)}" for r in noted)
         out.append(text)
     if todo:
-        out.append(f"尚未启动的有{_listing([_open_detail(tree, r, today) for r in todo[:LIST_AT_MOST]])}"
+        out.append(f"尚未启动的有{_listing([_open_detail(tree, r) for r in todo[:LIST_AT_MOST]])}"
                    + (f"等{len(todo)}项" if len(todo) > LIST_AT_MOST else ""))
     if paused:
         reasons = [f"{_name(tree, r)}（{_clause(r.progress_note)}）" if clean(r.progress_note) else _name(tree, r)
                    for r in paused]
         out.append(f"{_listing(reasons)}暂缓实施")
-    return lead + "；".join(out) + "。" if out else ""
+    return lead + "；".join(out) + "。" + _late_sentence(rows, today) if out else ""
 
 
 def _blocks(tree: Tree, work: list[TaskRow]) -> list[tuple[TaskRow | None, list[TaskRow]]]:
@@ -272,9 +277,9 @@ def draft_body(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: st
         elif open_rows:
             about = f"围绕“{topic}”部署的" if topic else ""
             if all(r.status == Status.NOT_STARTED for r in open_rows):
-                names = _listing([_open_detail(tree, r, today) for r in open_rows[:LIST_AT_MOST]])
+                names = _listing([_open_detail(tree, r) for r in open_rows[:LIST_AT_MOST]])
                 more = f"等{len(open_rows)}项" if len(open_rows) > LIST_AT_MOST else ""
-                out.append(f"{about}{len(items)}项任务尚未启动，包括{names}{more}。")
+                out.append(f"{about}{len(items)}项任务尚未启动，包括{names}{more}。" + _late_sentence(open_rows, today))
             else:
                 out.append(_open_sentences(tree, open_rows, today, f"{about}{len(items)}项任务目前均未完成："))
 
@@ -284,18 +289,21 @@ def draft_body(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: st
         out.append(f"{_cn(k)}、存在的问题和下一步打算")
         problem = f"目前还有{len(open_all)}项任务未完成"
         if late:
-            late.sort(key=lambda r: -days_overdue(r, today))
-            worst = [f"{_name(tree, r)}（{_units(tree.owners(r)) + '，' if tree.owners(r) else ''}"
-                     f"逾期{days_overdue(r, today)}天）" for r in late]
-            problem += f"，其中{len(late)}项已超过完成时限，主要是{_listing(worst)}"
-        units = sorted({u for r in open_all for u in tree.owners(r)}, key=lambda u: -sum(
-            u in tree.owners(r) for r in open_all))
+            areas = []
+            late_ids = {r.id for r in late}
+            for section, items in blocks:
+                if section is not None and any(r.id in late_ids for r in items):
+                    areas.append(clean(section.title) or clean(section.text))
+            problem += f"，其中{len(late)}项已超过完成时限"
+            if areas:
+                problem += f"，主要集中在{_listing([f'“{a}”' for a in areas], '个方面')}" + (
+                    "方面" if len(areas) <= LIST_AT_MOST else "")
         out.append(problem + "。")
         nxt = "下一步，我们将对照任务分解表，逐项明确未完成任务的时间节点和具体措施"
         if late:
-            nxt += "，对逾期事项实行挂账督办、销号管理"
-        if units and not unit:
-            nxt += f"，加强对{_units(units)}的督促指导"
+            nxt += "，对超过时限的事项逐项跟进、限时办结"
+        if not unit and any(tree.owners(r) for r in open_all):
+            nxt += "，加强对相关责任单位的督促指导"
         year = f"{notice.year}年" if notice.year else ""
         out.append(nxt + f"，确保{year}各项任务按期完成。")
     elif work:
@@ -306,23 +314,25 @@ def draft_body(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: st
     return out
 
 
-def draft_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: str | None = None) -> ReportInfo:
+def draft_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: str | None = None,
+                 office: str | None = None) -> ReportInfo:
     """Every field of the report, drafted for the clerk to edit. ``unit``: the reporting unit (署名, 版头,
-    印发机关; the body then covers only its tasks); without it those fields are empty."""
+    印发机关; the body then covers only its tasks); without it the 署名 is ``office`` (the office's own
+    name) and the 版头 and 印发机关 are empty."""
     work = Tree(rows).work_rows()
-    signer = clean(unit)
+    reporting = clean(unit)
     return ReportInfo(
         title=report_title(notice),
         recipients=clean(notice.issuer),
         body=draft_body(notice, rows, today, unit),
-        signer=signer,
+        signer=reporting or clean(office),
         date=today,
-        header=signer,
+        header=reporting,
         doc_number="",
         attachment=bool(work),
         cc="",
-        printed_by=signer,
-        printed_on=today if signer else None,
+        printed_by=reporting,
+        printed_on=today if reporting else None,
     )
 
 
@@ -338,8 +348,11 @@ def _role(p: str) -> str:
     return "fang"
 
 
-def build_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, info: ReportInfo | None) -> Doc:
-    info = info or draft_report(notice, rows, today)
+def build_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, info: ReportInfo | None,
+                 office: str | None = None) -> Doc:
+    """The report as a ``Doc``; the 署名 is ``info.signer``, else ``office`` (none when neither gives one)."""
+    info = info or draft_report(notice, rows, today, office=office)
+    signer = clean(info.signer or "") or clean(office)
     title = clean(info.title) or report_title(notice)
     blocks: list = []
     if clean(info.header):
@@ -349,23 +362,31 @@ def build_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, info: 
     if recipients:
         blocks.append(Para(recipients.rstrip("：:") + "：", "fang", layout.SIZE_BODY))
     body = info.body if info.body is not None else draft_body(notice, rows, today)
-    for p in body:
-        p = clean(p)
-        if p:
-            blocks.append(Para(p, _role(p), layout.SIZE_BODY, "justify", indent=layout.INDENT_CHARS))
+    paras = [Para(p, _role(p), layout.SIZE_BODY, "justify", indent=layout.INDENT_CHARS)
+             for p in (clean(p) for p in body) if p]
+    # the 署名 and date keep with the last lines of the body: its last paragraph, and the one before when the
+    # last is a single line such as "特此报告。" and that one is short (a long one would move whole)
+    line = layout.CHARS_PER_LINE
+    if paras:
+        paras[-1].keep_with_next = True
+        if len(paras) > 1 and len(paras[-1].text) <= line - layout.INDENT_CHARS \
+                and len(paras[-2].text) <= KEEP_PARAGRAPH_LINES * line - layout.INDENT_CHARS:
+            paras[-2].keep_with_next = True
+    blocks += paras
     summary = doc_title(notice, "落实情况汇总表")
     if info.attachment:  # 7.3.4: 正文下空一行左空二字; 回行与附件名称首字对齐
         label = "附件："
-        blocks += [Para(""), Para(label + summary, "fang", layout.SIZE_BODY, "left",
-                                  indent=-layout.text_em(label), left=layout.INDENT_CHARS + layout.text_em(label))]
-    signer, date = clean(info.signer or ""), cn_date(info.date or today)
+        blocks += [Para("", keep_with_next=True),
+                   Para(label + summary, "fang", layout.SIZE_BODY, "left", indent=-layout.text_em(label),
+                        left=layout.INDENT_CHARS + layout.text_em(label), keep_with_next=True)]
+    date = cn_date(info.date or today)
     sw, dw = layout.text_em(signer), layout.text_em(date)
     # 7.3.5.2: 署名 右空二字; the date below starts two characters right of the 署名 (longer dates: 右空二字)
     date_right = max(2.0, sw - dw)
     signer_right = max(2.0, date_right + dw + 2 - sw)
-    blocks.append(Para(""))
+    blocks.append(Para("", keep_with_next=True))
     if signer:
-        blocks.append(Para(signer, "fang", layout.SIZE_BODY, "right", right=signer_right))
+        blocks.append(Para(signer, "fang", layout.SIZE_BODY, "right", right=signer_right, keep_with_next=True))
     blocks.append(Para(date, "fang", layout.SIZE_BODY, "right", right=date_right))
     if info.attachment:  # 7.3.7: 另面编排, landscape per clause 8, before the 版记
         from desktop.documents.table_doc import build_progress
@@ -378,4 +399,4 @@ def build_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, info: 
         if info.attachment:
             blocks.append(NewSection(landscape=False))
         blocks.append(imprint)
-    return Doc(title, blocks, landscape=False)
+    return Doc(title, blocks, landscape=False, author=signer or clean(office))

@@ -85,13 +85,25 @@ def build_table(notice: NoticeInfo, rows: list[TaskRow], columns: list[str] | No
     return Doc(title, head_blocks(title, label) + [_table(tree, base + extra)])
 
 
+def progress_note(row: TaskRow) -> str:
+    """落实情况 of the 汇总表: the completion date of a finished task first, then the note."""
+    note = clean(row.progress_note)
+    if row.status == Status.DONE and row.done_on:
+        return f"{cn_date(row.done_on)}完成。{note}" if note else f"{cn_date(row.done_on)}完成。"
+    return note
+
+
 def build_progress(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, label: str | None = None) -> Doc:
-    """落实情况汇总表: each task with its lead (else responsible) units, deadline, status, completion date and
-    落实情况. ``label``: "附件" when it is appended to the 落实情况报告."""
+    """落实情况汇总表: each task with its lead (else responsible) units, deadline (as the notice wrote it), status
+    and 落实情况 (a finished task's date first: a date column of its own would take the text columns' room).
+    ``label``: "附件" when it is appended to the 落实情况报告."""
     tree = Tree(rows)
     work = tree.work_rows()
     done = sum(r.status == Status.DONE for r in work)
     title = doc_title(notice, "落实情况汇总表")
     sub = f"（截至{cn_date(today)}，共{len(work)}项，已完成{done}项）"
-    keys = ["seq", "title", "text", "owners", "deadline", "status", "done_on", "note"]
-    return Doc(title, head_blocks(title, label, sub) + [_table(tree, keys)])
+    keys = ["seq", "title", "text", "owners", "deadline", "status", "note"]
+    lines = task_lines(tree, lambda seq, task, item: [progress_note(item) if k == "note" else
+                                                      cell_text(k, tree, seq, task, item) for k in keys])
+    merged = tuple(i for i, k in enumerate(keys) if k in layout.MERGED_COLUMNS)
+    return Doc(title, head_blocks(title, label, sub) + [Table([layout.COLUMNS[k] for k in keys], lines, merged)])

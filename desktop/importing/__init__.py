@@ -1,5 +1,6 @@
-"""Notice importer: read what clerks receive (.docx .txt .html .mht .pdf .xlsx .doc, pasted text)
-and parse it into a ParsedNotice of metadata and tasks.  Plain Python: no Qt, no SQLAlchemy.
+"""Notice importer: read what clerks receive (.docx .pdf .ofd .xlsx .xls .txt .html .mht .doc .wps .et, photos
+and scans by OCR, pasted text) and parse it into a ParsedNotice of metadata and tasks.  Plain Python: no Qt,
+no SQLAlchemy.
 
 Public API (cheap to import; the readers and heavy libraries load on first use):
 ``parse_path``, ``parse_pasted``, ``read_document``/``pasted_document`` + ``parse_document`` (parse again

@@ -52,9 +52,11 @@ class SourceDocument:
     """What a reader extracted from a file: blocks in reading order."""
 
     blocks: list[Block]
-    kind: str = "txt"  # docx, txt, html, mht, pdf, xlsx, paste
+    kind: str = "txt"  # docx, txt, html, mht, pdf, xlsx, xls, ofd, image, paste
     name: str | None = None
     warnings: list[str] = field(default_factory=list)
+    ocr: bool = False  # the text was read from page images by OCR: every task is to be checked
+    page_images: list[bytes] = field(default_factory=list)  # PNG of each page read by OCR, to show beside the text
 
 
 @dataclass

@@ -8,13 +8,25 @@ everything else is locked by sheet protection **without a password** (a guard ag
 security: Excel/WPS 审阅 → 撤销工作表保护 lifts it).
 
 A very hidden sheet ``META_SHEET`` holds the marker ``MARKER``, the notice id, its fingerprint (see
-``Ledger.notice_fingerprint``), the unit, and the values as sent (``SNAPSHOT_HEADER`` rows), so a merge
-changes only what the unit changed. The defined name ``DEFINED_NAME`` repeats the fingerprint.
+``Ledger.notice_fingerprint``), the unit, the hand-out time and id, and the values as sent
+(``SNAPSHOT_HEADER`` rows), so a merge changes only what the unit changed. The defined name
+``DEFINED_NAME`` repeats the fingerprint.
+
+Binding to the hand-out (format 2): ``signature`` in the marker sheet is ``Ledger.sign_handout`` (an HMAC
+keyed by a secret kept in the ledger) over ``handout_message``: the notice, its fingerprint and title,
+the unit, the hand-out time and id, the task sheet's identity and every task id with the values sent.
+Whoever edits the unit, adds a task id to the list or changes a value as sent breaks it, and the ledger
+that handed the workbook out is the only one that can make it. The task sheet's identity is its
+``codeName`` (``sheet_code``: kept by Excel/WPS when the sheet is renamed or moved, not given to a copy),
+so a returned workbook is read from the sheet that was handed out, never from whichever comes first.
 """
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
+import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +37,7 @@ from desktop.domain import NoticeInfo, Status, TaskRow
 from desktop.spreadsheets import sheet_style as st
 
 MARKER = "NoticeDesk反馈表"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: signed (``handout_message``); 1 (unsigned) is refused on return
 META_SHEET = "noticedesk"
 DEFINED_NAME = "NoticeDeskFeedback"
 ID_HEADER = "NoticeDesk任务编号"
@@ -111,10 +123,25 @@ def fingerprint_of(notice: NoticeInfo, created: str = "") -> str:
     return f"{notice.id}|{created}|{hashlib.sha1(notice.title.encode('utf-8')).hexdigest()[:10]}"
 
 
+def handout_message(notice_id: object, fingerprint: str, title: str, unit: str, exported_at: str,
+                    handout: str, sheet: str, sent: Sequence[Sequence[object]]) -> str:
+    """What ``signature`` signs: one canonical text (JSON) of the hand-out and of every (task id, status,
+    完成日期, 落实情况) row as sent, the values as a cell shows them (``cell_text``), in sheet order."""
+    from desktop.spreadsheets.sheet_style import cell_text
+
+    rows = [[cell_text(v) for v in row[:4]] for row in sent]
+    return json.dumps([MARKER, FORMAT_VERSION, cell_text(notice_id), fingerprint, title, unit, exported_at,
+                       handout, sheet, rows], ensure_ascii=False, separators=(",", ":"))
+
+
 def make_feedback_workbook(notice: NoticeInfo, rows: list[TaskRow], unit: str, out: Path | str, *,
-                           fingerprint: str | None = None, now: dt.datetime | None = None) -> Path:
+                           fingerprint: str | None = None, now: dt.datetime | None = None,
+                           signer: Callable[[str], str] | None = None) -> Path:
     """Write ``unit``'s feedback workbook for ``notice`` (``rows``: its tasks as ``Ledger.tasks`` gives them)
-    to ``out``; ``fingerprint``: ``Ledger.notice_fingerprint(notice.id)``. ValueError if the unit has no task."""
+    to ``out``; ``signer``: ``Ledger.sign_handout`` of the ledger the returns will be merged into (without
+    it the workbook is unsigned, and every row of it is refused when it comes back: for previews only);
+    ``fingerprint``: ``Ledger.notice_fingerprint(notice.id)``. ValueError if the unit has no task; OSError
+    when the file cannot be written (nothing is left at ``out`` then)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -129,6 +156,8 @@ def make_feedback_workbook(notice: NoticeInfo, rows: list[TaskRow], unit: str, o
     styles = st.Styles(wb)
     ws = wb.active
     ws.title = SHEET_TITLE
+    handout = secrets.token_hex(8)
+    ws.sheet_properties.codeName = sheet_code(handout)
     keys = [c.key for c in COLUMNS]
     sample = [[_shown(ln, k) for k in keys[1:]] for ln in lines]
     widths = st.widths_fit([_SPECS[k] for k in keys[1:]], sample, WIDTH_PT)
@@ -180,7 +209,7 @@ def make_feedback_workbook(notice: NoticeInfo, rows: list[TaskRow], unit: str, o
     ws.protection.sheet = True
     ws.protection.formatRows = False
     ws.protection.formatColumns = False
-    _meta_sheet(wb, notice, fingerprint, unit, lines, now or dt.datetime.now())
+    _meta_sheet(wb, notice, fingerprint, unit, lines, now or dt.datetime.now(), handout, signer)
     wb.defined_names[DEFINED_NAME] = DefinedName(DEFINED_NAME, attr_text=f'"{fingerprint}"')
     wb.properties.title = f"{title}（{unit}）"
     wb.properties.creator = "要点台账 NoticeDesk"
@@ -189,18 +218,30 @@ def make_feedback_workbook(notice: NoticeInfo, rows: list[TaskRow], unit: str, o
     return out
 
 
+def sheet_code(handout: str) -> str:
+    """The task sheet's codeName for hand-out ``handout`` (a VBA name: a letter, then letters and digits)."""
+    return f"NDFB{handout}"
+
+
 def _meta_sheet(wb, notice: NoticeInfo, fingerprint: str, unit: str, lines: list[FeedbackLine],
-                now: dt.datetime) -> None:
+                now: dt.datetime, handout: str, signer: Callable[[str], str] | None) -> None:
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "veryHidden"
     meta.append([MARKER, FORMAT_VERSION])
+    exported = now.isoformat(timespec="seconds")
+    sent = [[ln.task_id, ln.status.value, ln.done_on.isoformat() if ln.done_on else "", ln.note]
+            for ln in lines]
+    message = handout_message(notice.id, fingerprint, notice.title, unit, exported, handout,
+                              sheet_code(handout), sent)
+    signature = "" if signer is None else signer(message)
     for key, value in (("notice_id", notice.id), ("fingerprint", fingerprint), ("unit", unit),
-                       ("notice_title", notice.title), ("exported_at", now.isoformat(timespec="seconds"))):
+                       ("notice_title", notice.title), ("exported_at", exported), ("handout", handout),
+                       ("sheet", sheet_code(handout)), ("sheet_name", SHEET_TITLE), ("signature", signature)):
         meta.append([key, value])
     meta.append([])
     meta.append(list(SNAPSHOT_HEADER))
-    for ln in lines:
-        meta.append([ln.task_id, ln.status.value, ln.done_on.isoformat() if ln.done_on else "", ln.note, ""])
+    for row in sent:
+        meta.append([*row, ""])
     for row in meta.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str):

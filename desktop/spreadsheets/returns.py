@@ -1,12 +1,27 @@
-"""Reading a feedback workbook a unit sent back, and planning the merge: what changes, old → new, per field.
+"""Reading a feedback workbook a unit sent back, and planning the merge in three groups: what can be
+imported (old → new per field), what conflicts with later work in the ledger, and what is refused.
 
 ``read_feedback(path)`` opens the file (broken, encrypted, legacy .xls or a workbook NoticeDesk did not
-write → ``ReturnsError``), finds the marker sheet and the task sheet by its hidden id column (whatever
-the sheet is now called) and reads the rows by id, so reordered rows do not matter. ``plan_returns``
-compares each row with what was sent (the snapshot in the marker sheet) and with the ledger now: only
-what the unit changed is proposed, old = the ledger's value, new = the unit's. Rows deleted, added,
-duplicated or naming tasks that no longer exist are reported in ``problems`` and never imported.
-``load_returns(path, ledger, notice_id)`` does both after checking the workbook belongs to the notice.
+write → ``ReturnsError``), finds the marker sheet, and reads the task sheet that was handed out by its
+identity (the codeName recorded and signed at hand-out; see ``feedback``), never by its place: a copy
+put first, hidden or not, is not read. Rows are read by their hidden id, so reordered rows do not matter.
+
+``load_returns(path, ledger, notice_id)`` checks that the workbook belongs to a notice of this ledger
+(else ``ReturnsError``) and that its hand-out record verifies (``Ledger.verify_handout``): the unit,
+the list of task ids and the values as sent are what this ledger handed out. Then ``plan_returns``
+sorts every row:
+
+- **refused** (``Refusal``, with the reason), row by row: a hand-out record that does not verify (an
+  edited unit or task list, or an old unsigned workbook: every row), a row whose task was not handed to
+  this unit (another unit's task, a section heading, a task of another notice), an added or copied row,
+  an unreadable id, a task deleted since, and single fields that cannot be taken (a status not in the
+  list, a date that is not one, a text over ``text.MAX_TEXT_CHARS``);
+- **conflicts**: rows the unit changed whose task changed in the ledger after the hand-out (its status,
+  完成日期 or 落实情况 is no longer what was sent): listed with the ledger's value, the value sent and the
+  unit's, and left alone unless the clerk accepts them (``returns --overwrite-newer``, or ticking them in
+  the window);
+- **accepted** (``rows``): what the unit changed on a task that is as it was sent, only the fillable
+  columns (状态, 完成情况, 完成日期, 佐证材料说明); old = the ledger's value, new = the unit's.
 """
 from __future__ import annotations
 
@@ -14,18 +29,25 @@ import datetime as dt
 import io
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.documents.model import clean
 from desktop.domain import Status, TaskRow
 from desktop.spreadsheets import ReturnsError
 from desktop.spreadsheets import feedback as fb
 from desktop.spreadsheets.sheet_style import cell_text
+from desktop.storage.text import MAX_TEXT_CHARS, plain
 
 LABELS = {"status": "状态", "done_on": "完成日期", "note": "完成情况", "evidence": "佐证材料说明"}
 NOT_FEEDBACK = ("这不是本程序生成的反馈表：文件中没有反馈表的标记（可能是另行制作的表格，或把内容复制到了新的工作簿）。"
                 "请让填报单位直接在发给他们的反馈表中填写并保存后发回。")
+UNSIGNED = ("这份反馈表没有发出记录的校验（由旧版本程序生成，或隐藏的发出记录被删改），无法确认填报单位和发给它的任务，"
+            "未导入。请重新生成反馈表发给该单位")
+FORGED = ("反馈表中隐藏的发出记录（填报单位、任务清单或发出时的内容）与本台账发出时不符，可能被改动过，"
+          "无法确认是哪个单位填报的哪些任务，未导入。请重新生成反馈表发给该单位")
 
 
 @dataclass
@@ -49,15 +71,25 @@ class Feedback:
     rows: list[FeedbackRow]
     sheet: str
     notes: list[str] = field(default_factory=list)
+    handout: str = ""  # the hand-out's id (format 2)
+    sheet_code: str = ""  # the task sheet's codeName as recorded at hand-out
+    signature: str = ""
+    sent_rows: list[list[Any]] = field(default_factory=list)  # the snapshot rows as read, in order
+    raw_notice_id: Any = None  # the notice id cell as read (the signed text)
+
+    def handout_message(self) -> str:
+        return fb.handout_message(self.raw_notice_id, self.fingerprint, self.notice_title, self.unit,
+                                  self.exported_at, self.handout, self.sheet_code, self.sent_rows)
 
 
 @dataclass
 class FieldChange:
     task_id: int
     field: str  # status | done_on | note | evidence
-    old: str
-    new: str
+    old: str  # the ledger's value now
+    new: str  # the unit's
     value: Any  # typed: Status, date or text
+    sent: str = ""  # the value handed out (shown for conflicts)
 
     @property
     def label(self) -> str:
@@ -71,15 +103,39 @@ class RowChange:
     number: str
     title: str
     changes: list[FieldChange]
+    version: int = 0  # the task's version when planned (a change since refuses the merge)
+    conflict: bool = False  # the task changed in the ledger after the hand-out
+
+
+@dataclass
+class Refusal:
+    """A row (or one field of a row) that is not imported, and why."""
+
+    line: int | None  # sheet row; None for the workbook as a whole
+    task_id: int | None
+    title: str
+    reason: str
+
+    @property
+    def text(self) -> str:
+        return f"第{self.line}行：{self.reason}" if self.line else self.reason
 
 
 @dataclass
 class ReturnPlan:
-    """What merging a returned workbook would do."""
+    """What merging a returned workbook would do, in three groups."""
 
     feedback: Feedback
-    rows: list[RowChange]
-    problems: list[str]
+    rows: list[RowChange]  # accepted
+    refused: list[Refusal] = field(default_factory=list)
+    conflicts: list[RowChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # deleted rows and other things to tell the unit
+    trusted: bool = True  # the hand-out record verified
+
+    @property
+    def problems(self) -> list[str]:
+        """Everything not imported, as lines (refusals, then notes)."""
+        return [r.text for r in self.refused] + self.notes
 
     @property
     def unit(self) -> str:
@@ -90,15 +146,34 @@ class ReturnPlan:
         return self.feedback.notice_id
 
     def changes(self) -> list[FieldChange]:
+        """The accepted group's changes."""
         return [c for r in self.rows for c in r.changes]
 
-    def ledger_args(self, accepted: set[tuple[int, str]] | None = None) -> tuple[dict[int, dict], dict[int, str]]:
-        """(fields_by_task, reports) for ``Ledger.apply_returns`` from the changes ``accepted`` ((task id,
-        field) pairs; None = all)."""
+    def conflict_changes(self) -> list[FieldChange]:
+        return [c for r in self.conflicts for c in r.changes]
+
+    def _chosen_rows(self, accepted: set[tuple[int, str]] | None,
+                     overwrite_newer: bool) -> list[tuple[RowChange, dict]]:
+        out = []
+        for row in self.rows + self.conflicts:
+            if accepted is None:
+                if row.conflict and not overwrite_newer:
+                    continue
+                chosen = {c.field: c for c in row.changes}
+            else:
+                chosen = {c.field: c for c in row.changes if (c.task_id, c.field) in accepted}
+            if chosen:
+                out.append((row, chosen))
+        return out
+
+    def ledger_args(self, accepted: set[tuple[int, str]] | None = None,
+                    overwrite_newer: bool = False) -> tuple[dict[int, dict], dict[int, str]]:
+        """(fields_by_task, reports) for ``Ledger.apply_returns``: the changes ``accepted`` ((task id,
+        field) pairs, from either group); None = the accepted group, and the conflicts too with
+        ``overwrite_newer``."""
         fields: dict[int, dict] = {}
         reports: dict[int, str] = {}
-        for row in self.rows:
-            chosen = {c.field: c for c in row.changes if accepted is None or (c.task_id, c.field) in accepted}
+        for row, chosen in self._chosen_rows(accepted, overwrite_newer):
             f = {k: chosen[k].value for k in ("status", "done_on") if k in chosen}
             if f:
                 fields[row.task_id] = f
@@ -108,10 +183,20 @@ class ReturnPlan:
                 reports[row.task_id] = text
         return fields, reports
 
+    def expected_versions(self, accepted: set[tuple[int, str]] | None = None,
+                          overwrite_newer: bool = False) -> dict[int, int]:
+        """{task id: version when planned} of the tasks ``ledger_args`` would change."""
+        return {row.task_id: row.version for row, _c in self._chosen_rows(accepted, overwrite_newer)}
+
     def summary(self) -> str:
         n = len(self.changes())
-        return (f"{self.unit}反馈表：{len(self.rows)}项任务有{n}处修改" if n else f"{self.unit}反馈表：没有需要导入的修改") + (
-            f"，另有{len(self.problems)}个问题未导入" if self.problems else "")
+        head = (f"{self.unit}反馈表：{len(self.rows)}项任务有{n}处修改可导入" if n
+                else f"{self.unit}反馈表：没有可直接导入的修改")
+        if self.conflicts:
+            head += f"，{len(self.conflicts)}项任务与台账中较新的修改冲突"
+        if self.refused:
+            head += f"，{len(self.refused)}处拒绝导入"
+        return head
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -141,30 +226,63 @@ def _open(path: Path):
                                "请在 Excel/WPS 中打开后另存为 .xlsx 再导入。") from None
 
 
-def _meta(wb) -> tuple[dict[str, Any], dict[int, dict[str, str]]]:
+def _code_name(ws) -> str | None:
+    """The sheet's codeName (``<sheetPr codeName=…>``, before the cells), read from its XML in the archive."""
+    from openpyxl.xml.functions import iterparse
+
+    try:
+        with ws._get_source() as src:
+            for _event, el in iterparse(src, events=("start",)):
+                tag = el.tag.rsplit("}", 1)[-1]
+                if tag == "sheetPr":
+                    return el.get("codeName")
+                if tag in ("dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData"):
+                    return None
+    except Exception:  # an unreadable part: no identity
+        return None
+    return None
+
+
+def _meta(wb) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The marker sheet's values and its snapshot rows. The sheet is the one named ``META_SHEET`` holding
+    the marker; a workbook whose marker sheets cannot be told apart is refused."""
+    marked = []
     for ws in wb.worksheets:
         rows = ws.iter_rows(values_only=True)
         first = next(rows, None)
-        if not first or first[0] != fb.MARKER:
-            continue
-        meta: dict[str, Any] = {"version": first[1] if len(first) > 1 else None}
-        sent: dict[int, dict[str, str]] = {}
-        in_table = False
-        for row in rows:
-            row = tuple(row) + (None,) * 5
-            if in_table:
-                if isinstance(row[0], int | float):
-                    sent[int(row[0])] = {k: cell_text(v) for k, v in zip(fb.SNAPSHOT_HEADER[1:], row[1:5], strict=True)}
-            elif row[0] == fb.SNAPSHOT_HEADER[0]:
-                in_table = True
-            elif row[0]:
-                meta[str(row[0])] = row[1]
-        return meta, sent
-    raise ReturnsError(NOT_FEEDBACK)
+        if first and first[0] == fb.MARKER:
+            marked.append(ws)
+    named = [ws for ws in marked if ws.title == fb.META_SHEET]
+    if len(named) == 1:
+        sheet = named[0]
+    elif len(marked) == 1:
+        sheet = marked[0]
+    elif not marked:
+        raise ReturnsError(NOT_FEEDBACK)
+    else:
+        raise ReturnsError("这份反馈表中有多份发出记录（隐藏的工作表被复制过），无法确定是哪一次发出的反馈表，未导入任何内容。"
+                           "请让填报单位直接在发给他们的反馈表中填写后发回。")
+    rows = sheet.iter_rows(values_only=True)
+    first = next(rows)
+    meta: dict[str, Any] = {"version": first[1] if len(first) > 1 else None}
+    sent: list[list[Any]] = []
+    in_table = False
+    for row in rows:
+        row = tuple(row) + (None,) * 5
+        if in_table:
+            if row[0] is not None:
+                sent.append([row[0], *(cell_text(v) for v in row[1:4])])
+        elif row[0] == fb.SNAPSHOT_HEADER[0]:
+            in_table = True
+        elif row[0]:
+            meta.setdefault(str(row[0]), row[1])
+    return meta, sent
 
 
-def _task_sheet(wb) -> tuple[Any, int, dict[str, int], list[tuple]]:
-    """The sheet holding the id column: (sheet, header row number, column key → index, rows after the header)."""
+def _task_sheet(wb, code: str, name: str) -> tuple[Any, int, dict[str, int], list[tuple], list[str]]:
+    """The sheet that was handed out: (sheet, header row number, column key → index, rows after the
+    header, notes). Found by its codeName ``code``; when no sheet keeps it (a program that drops
+    codeNames), by the name it was handed out under, or as the only sheet holding the id column."""
     by_header = {c.header: c.key for c in fb.COLUMNS}
     found = []
     for ws in wb.worksheets:
@@ -177,27 +295,56 @@ def _task_sheet(wb) -> tuple[Any, int, dict[str, int], list[tuple]]:
     if not found:
         raise ReturnsError("反馈表中找不到任务表：隐藏的任务编号列不见了（可能删除了列或把内容复制到了新表）。"
                            "请让填报单位在原反馈表中填写后发回。")
-    return found[0]
+    notes: list[str] = []
+    chosen = [f for f in found if code and _code_name(f[0]) == code]
+    if not chosen:
+        named = [f for f in found if name and f[0].title == name]
+        chosen = named if len(named) == 1 else found if len(found) == 1 else []
+        if chosen and code:
+            notes.append(f"工作表“{chosen[0][0].title}”的内部标识没有保留（可能用其他软件另存过），已按工作表名称读取。")
+    if len(chosen) != 1:
+        raise ReturnsError(f"反馈表中有 {len(found)} 个含任务编号列的工作表（"
+                           f"{'、'.join(f[0].title for f in found)}），无法确定哪一个是发出的反馈表（可能复制过工作表），"
+                           "未导入任何内容。请让填报单位在原反馈表中填写后发回，不要复制工作表。")
+    sheet = chosen[0]
+    if sheet[0].sheet_state != "visible":
+        raise ReturnsError(f"发出的反馈表工作表“{sheet[0].title}”被隐藏了，单位填写的可能是另一张表，无法确定该读哪一张，"
+                           "未导入任何内容。请让填报单位取消隐藏、在原反馈表中填写后发回。")
+    others = [f[0].title for f in found if f is not sheet]
+    if others:
+        notes.append(f"工作簿中另有含任务编号列的工作表（{'、'.join(others)}），未读取：只读取发出的工作表“{sheet[0].title}”。")
+    return (*sheet, notes)
 
 
 def read_feedback(path: Path | str) -> Feedback:
     path = Path(path)
     wb = _open(path)
     try:
-        meta, sent = _meta(wb)
+        meta, sent_rows = _meta(wb)
         try:
             notice_id = int(meta.get("notice_id"))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ReturnsError(NOT_FEEDBACK) from None
-        ws, header, cols, rows = _task_sheet(wb)
+        code, sheet_name = cell_text(meta.get("sheet")), cell_text(meta.get("sheet_name"))
+        ws, header, cols, rows, notes = _task_sheet(wb, code, sheet_name)
         out: list[FeedbackRow] = []
         for offset, row in enumerate(rows):
             values = {k: (row[c] if c < len(row) else None) for k, c in cols.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
                 continue
             out.append(FeedbackRow(header + 1 + offset, values.pop("id", None), values))
-        return Feedback(path.name, notice_id, str(meta.get("fingerprint") or ""), str(meta.get("unit") or ""),
-                        str(meta.get("notice_title") or ""), str(meta.get("exported_at") or ""), sent, out, ws.title)
+        sent: dict[int, dict[str, str]] = {}
+        for row in sent_rows:
+            tid = row[0]
+            if (isinstance(tid, int) and not isinstance(tid, bool)) or (isinstance(tid, float) and tid.is_integer()):
+                sent.setdefault(int(tid), dict(zip(("status", "done_on", "note"), row[1:4], strict=True)))
+        for values in sent.values():
+            values["evidence"] = ""
+        return Feedback(path.name, notice_id, cell_text(meta.get("fingerprint")), cell_text(meta.get("unit")),
+                        cell_text(meta.get("notice_title")), cell_text(meta.get("exported_at")), sent, out,
+                        ws.title, notes, handout=cell_text(meta.get("handout")), sheet_code=code,
+                        signature=cell_text(meta.get("signature")), sent_rows=sent_rows,
+                        raw_notice_id=meta.get("notice_id"))
     finally:
         wb.close()
 
@@ -230,78 +377,134 @@ def _iso(d: dt.date | None) -> str:
 
 # --- planning ------------------------------------------------------------------------------------
 
-def plan_returns(feedback: Feedback, rows: list[TaskRow]) -> ReturnPlan:
-    """The changes ``feedback`` proposes against the notice's ``rows`` now, and the problems found."""
+def plan_returns(feedback: Feedback, rows: list[TaskRow], *, trusted: bool = True, distrust: str = "",
+                 notice_of: Callable[[int], int | None] | None = None) -> ReturnPlan:
+    """Sort ``feedback``'s rows against the notice's ``rows`` now (see the module docstring).
+    ``trusted``: the hand-out record verified (else every row is refused with ``distrust``);
+    ``notice_of(task id)``: the notice a task id belongs to (None: no such task), for the reasons."""
     by_id = {r.id: r for r in rows}
-    problems: list[str] = []
+    plan = ReturnPlan(feedback, [], notes=list(feedback.notes), trusted=trusted)
     seen: set[int] = set()
-    planned: list[RowChange] = []
     for fr in feedback.rows:
         title = cell_text(fr.values.get("title")) or cell_text(fr.values.get("text"))[:20]
-        where = f"第{fr.line}行"
+
+        def refuse(reason: str, tid: int | None = None, _fr: FeedbackRow = fr, _title: str = title) -> None:
+            plan.refused.append(Refusal(_fr.line, tid, _title, reason))
+
+        if not trusted:
+            refuse(distrust or FORGED, fr.task_id if isinstance(fr.task_id, int) else None)
+            continue
         if fr.task_id is None or (isinstance(fr.task_id, str) and not fr.task_id.strip()):
-            problems.append(f"{where}：新增行，未导入（{title or '无任务名称'}）")
+            refuse(f"新增行，未导入（{title or '无任务名称'}）")
             continue
         try:
             tid = int(fr.task_id)
-        except (TypeError, ValueError):
-            problems.append(f"{where}：任务编号“{fr.task_id}”无法识别（隐藏列被改动），未导入")
+            if isinstance(fr.task_id, float) and not fr.task_id.is_integer():
+                raise ValueError(fr.task_id)
+        except (TypeError, ValueError, OverflowError):
+            refuse(f"任务编号“{cell_text(fr.task_id)[:20]}”无法识别（隐藏列被改动），未导入")
             continue
         if tid in seen:
-            problems.append(f"{where}：与上面的行是同一项任务（编号 {tid}，复制出的行），未导入")
+            refuse(f"与上面的行是同一项任务（编号 {tid}，复制出的行），未导入", tid)
             continue
         seen.add(tid)
+        if tid not in feedback.sent:
+            refuse(_not_handed_out(tid, feedback, by_id, notice_of), tid)
+            continue
         row = by_id.get(tid)
         if row is None:
-            problems.append(f"{where}：该任务（编号 {tid}，{title}）在台账中已不存在，可能已被删除，未导入")
+            refuse(f"该任务（编号 {tid}，{title}）在台账中已不存在，可能已被删除，未导入", tid)
             continue
-        changes = _row_changes(feedback, fr, row, problems)
-        if changes:
-            planned.append(RowChange(tid, fr.line, cell_text(fr.values.get("seq")), row.title or title, changes))
-    for tid in feedback.sent:
-        if tid not in seen:
-            r = by_id.get(tid)
-            name = (r.title or r.text[:20]) if r else f"编号 {tid}"
-            problems.append(f"反馈表中删去了“{name}”这一行，该任务未作修改")
-    return ReturnPlan(feedback, planned, problems)
+        planned = _row_changes(feedback, fr, row, plan)
+        if planned is not None:
+            (plan.conflicts if planned.conflict else plan.rows).append(planned)
+    if trusted:
+        for tid in feedback.sent:
+            if tid not in seen:
+                r = by_id.get(tid)
+                name = (r.title or r.text[:20]) if r else f"编号 {tid}"
+                plan.notes.append(f"反馈表中删去了“{name}”这一行，该任务未作修改")
+    return plan
 
 
-def _row_changes(feedback: Feedback, fr: FeedbackRow, row: TaskRow, problems: list[str]) -> list[FieldChange]:
-    sent = feedback.sent.get(row.id) or {"status": row.status.value, "done_on": _iso(row.done_on),
-                                         "note": row.progress_note, "evidence": ""}
-    where = f"第{fr.line}行"
+def _not_handed_out(tid: int, feedback: Feedback, by_id: dict[int, TaskRow],
+                    notice_of: Callable[[int], int | None] | None) -> str:
+    here = by_id.get(tid)
+    if here is not None:
+        name = here.title or here.text[:20]
+        if here.child_count:
+            return f"编号 {tid} 是分组标题“{name}”，不是发给{feedback.unit}的任务，未导入"
+        return f"编号 {tid} 的任务“{name}”不是发给{feedback.unit}的任务（是其他单位的任务），未导入"
+    other = notice_of(tid) if notice_of is not None else None
+    if other is not None:
+        return f"编号 {tid} 的任务属于另一份通知（编号 {other}），不是这份反馈表的通知，未导入"
+    return f"编号 {tid} 的任务不是发给{feedback.unit}的任务，台账中也已不存在，未导入"
+
+
+def _row_changes(feedback: Feedback, fr: FeedbackRow, row: TaskRow, plan: ReturnPlan) -> RowChange | None:
+    """The changes the unit made on ``row`` (None: none), as accepted or (the ledger changed the task's
+    fillable values after the hand-out) as a conflict; fields that cannot be taken are refused."""
+    sent = feedback.sent[row.id]
+    where = fr.line
+
+    def refuse(reason: str) -> None:
+        plan.refused.append(Refusal(where, row.id, row.title or row.text[:20], reason))
+
+    now = {"status": row.status.value, "done_on": _iso(row.done_on),
+           "note": cell_text(clean(row.progress_note))}
+    changed_here = [k for k in now if now[k] != (sent.get(k) or "")]
     out: list[FieldChange] = []
-    status_text = cell_text(fr.values.get("status"))
+    status_text = _plain_cell(fr.values.get("status"))
     status = row.status
     if status_text and status_text != sent["status"]:
         try:
             status = Status.parse(status_text)
         except ValueError:
-            problems.append(f"{where}：状态“{status_text}”不是可选的状态（{'、'.join(s.value for s in Status)}），状态未导入")
+            refuse(f"状态“{status_text[:20]}”不是可选的状态（{'、'.join(s.value for s in Status)}），状态未导入")
         else:
             if status != row.status:
-                out.append(FieldChange(row.id, "status", row.status.value, status.value, status))
+                new = status.value
+                if row.done_on and status != Status.DONE:
+                    new += f"（完成日期 {_iso(row.done_on)} 将清空）"
+                out.append(FieldChange(row.id, "status", row.status.value, new, status, sent["status"]))
     raw_date = fr.values.get("done_on")
     try:
         done_on = parse_date(raw_date)
-    except ValueError:
-        problems.append(f"{where}：完成日期“{cell_text(raw_date)}”无法识别（请写成 2024-06-30），完成日期未导入")
+    except (ValueError, OverflowError):
+        refuse(f"完成日期“{cell_text(raw_date)[:20]}”无法识别（请写成 2024-06-30），完成日期未导入")
         done_on = None
     if done_on is not None and _iso(done_on) != sent["done_on"] and done_on != row.done_on:
         if status == Status.DONE:
-            out.append(FieldChange(row.id, "done_on", _iso(row.done_on), _iso(done_on), done_on))
+            out.append(FieldChange(row.id, "done_on", _iso(row.done_on), _iso(done_on), done_on,
+                                   sent["done_on"]))
         else:
-            problems.append(f"{where}：填了完成日期，但状态不是“已完成”，完成日期未导入")
+            refuse("填了完成日期，但状态不是“已完成”，完成日期未导入")
     texts = {}
     for key in ("note", "evidence"):
-        text = cell_text(fr.values.get(key))
+        text = _plain_cell(fr.values.get(key))
+        if len(text) > MAX_TEXT_CHARS:
+            refuse(f"{LABELS[key]}太长（{len(text)} 字），每一栏最多 {MAX_TEXT_CHARS} 字，{LABELS[key]}未导入。"
+                   "请精简后重新填报，详细材料可作为佐证材料另附")
+            continue
         if text and text != (sent.get(key) or ""):
             texts[key] = text
     # already merged (the same workbook again): the latest 落实情况 is what this report would write
-    if texts and report_text(texts.get("note"), texts.get("evidence")) != row.progress_note:
-        for key, text in texts.items():
-            out.append(FieldChange(row.id, key, row.progress_note if key == "note" else "", text, text))
-    return out
+    if texts:
+        report = report_text(texts.get("note"), texts.get("evidence"))
+        if len(report) > MAX_TEXT_CHARS:
+            refuse(f"完成情况和佐证材料说明合起来太长（{len(report)} 字，最多 {MAX_TEXT_CHARS} 字），未导入。请精简后重新填报")
+        elif report != row.progress_note:
+            for key, text in texts.items():
+                out.append(FieldChange(row.id, key, row.progress_note if key == "note" else "", text, text,
+                                       sent.get(key) or ""))
+    if not out:
+        return None
+    return RowChange(row.id, fr.line, cell_text(fr.values.get("seq")), row.title or row.text[:20], out,
+                     row.version, conflict=bool(changed_here))
+
+
+def _plain_cell(value: Any) -> str:
+    return plain(cell_text(value))
 
 
 def report_text(note: str | None, evidence: str | None) -> str:
@@ -330,4 +533,16 @@ def load_returns(path: Path | str, ledger, notice_id: int | None = None) -> Retu
                            "或确认是否发错了文件。未导入任何内容。")
     if current.split("|")[2:] != feedback.fingerprint.split("|")[2:]:
         feedback.notes.append(f"发出反馈表后通知标题已修改（原为“{title}”）。")
-    return plan_returns(feedback, ledger.tasks(feedback.notice_id))
+    if not feedback.signature:
+        trusted, distrust = False, UNSIGNED
+    else:
+        trusted, distrust = ledger.verify_handout(feedback.handout_message(), feedback.signature), FORGED
+
+    def notice_of(task_id: int) -> int | None:
+        try:
+            return ledger.task(task_id).notice_id
+        except NotFoundError:
+            return None
+
+    return plan_returns(feedback, ledger.tasks(feedback.notice_id), trusted=trusted, distrust=distrust,
+                        notice_of=notice_of)

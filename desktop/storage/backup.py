@@ -16,12 +16,22 @@ Names in ``<data>/backups/``:
 A backup holds the database only; evidence files (``<data>/evidence``) stay in the data folder,
 stored by content, and a restore does not remove any.
 
-Restore: the file is copied into the data folder, checked (a NoticeDesk ledger, not newer than this
-program, ``quick_check`` ok), migrated if older, and only then is the ledger replaced: the current
-ledger is first copied to ``backups/noticedesk-before-restore-….sqlite``, then the checked copy is
-written INTO the live database with the backup API (one transaction; windows and connections that
-have the file open see the restored content, the file keeps its identity). A live file too damaged
-for that is moved aside and replaced by the copy instead.
+Restore: the file is checked (a NoticeDesk ledger, not newer than this program, ``quick_check`` ok,
+and its schema exactly the one NoticeDesk makes at its version: the same tables, columns, foreign keys
+and indexes, no view or trigger — ``check_schema``), then the ledger is REBUILT from the backup's data:
+a new file gets the schema from ``migrations.statements`` (never the backup's own DDL), the rows are
+copied table by table, checked (every value of the type and kind the program reads, no dangling
+reference, no task under its own subtree) and migrated if older. Nothing of the backup but its rows can
+reach the ledger, so a trigger or view hidden in a backup never runs. Only then is the ledger replaced:
+the current ledger is first copied to ``backups/noticedesk-before-restore-….sqlite``, then the rebuilt
+file is written INTO the live database with the backup API (one transaction; windows and connections
+that have the file open see the restored content, the file keeps its identity). A live file too
+damaged for that is moved aside and replaced by the copy instead. Anything refused leaves the ledger
+as it was (LedgerError, a Chinese line; the command line exits 2).
+
+Backups of a damaged ledger are not made: the copy is checked before it takes the place of a file, so
+a broken ledger never pushes good automatic backups out, and ``backup`` says the ledger is damaged and
+which backup to restore.
 """
 from __future__ import annotations
 
@@ -32,8 +42,10 @@ import re
 import shutil
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from desktop.storage.errors import LedgerError
@@ -143,9 +155,10 @@ def too_new(found: int) -> LedgerError:
                        "请升级程序后再恢复，未做任何修改。")
 
 
-def _read_summary(con: sqlite3.Connection, path: Path, verify: bool = True) -> BackupSummary:
+def _read_summary(con: sqlite3.Connection, path: Path, verify: bool = True,
+                  schema: bool = True) -> BackupSummary:
     """Check that ``con`` is a NoticeDesk ledger this program can use and read what it holds
-    (``verify``: also run SQLite's ``quick_check``)."""
+    (``verify``: also run SQLite's ``quick_check`` and, with ``schema``, ``check_schema``)."""
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "schema_meta" not in tables or "notice" not in tables or "task" not in tables:
@@ -161,6 +174,8 @@ def _read_summary(con: sqlite3.Connection, path: Path, verify: bool = True) -> B
             raise too_new(version)
         if verify and con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise LedgerError(f"备份文件“{path.name}”已损坏（完整性检查未通过），不能用来恢复。请换一个备份文件。")
+        if verify and schema:
+            check_schema(con, version, path)
         notices = [(int(i), str(t), int(n)) for i, t, n in con.execute(
             "SELECT notice.id, notice.title, (SELECT count(*) FROM task WHERE task.notice_id = notice.id) "
             "FROM notice ORDER BY notice.year DESC, notice.date DESC, notice.id DESC")]
@@ -179,10 +194,10 @@ def _read_summary(con: sqlite3.Connection, path: Path, verify: bool = True) -> B
                          taken_at=taken or dt.datetime.fromtimestamp(st.st_mtime), last_change=last)
 
 
-def inspect_backup(path: Path, verify: bool = True) -> BackupSummary:
+def inspect_backup(path: Path, verify: bool = True, schema: bool = True) -> BackupSummary:
     """What the file holds, read without changing it; LedgerError if it is not a NoticeDesk ledger,
-    is damaged (``verify``: SQLite's quick_check, skipped for quick listings), or comes from a newer
-    NoticeDesk."""
+    is damaged (``verify``: SQLite's quick_check, skipped for quick listings), has a schema NoticeDesk
+    did not make (``verify`` and ``schema``: ``check_schema``), or comes from a newer NoticeDesk."""
     path = Path(path)
     if not path.is_file():
         raise LedgerError(f"找不到备份文件：{path}。请检查路径是否正确。")
@@ -195,7 +210,8 @@ def inspect_backup(path: Path, verify: bool = True) -> BackupSummary:
     except sqlite3.Error as e:
         raise _not_a_ledger(path) from e
     try:
-        return _read_summary(con, path, verify)
+        con.execute("PRAGMA trusted_schema = OFF")  # nothing of the file's schema may call functions
+        return _read_summary(con, path, verify, schema)
     except sqlite3.OperationalError as e:  # a WAL file that cannot be read read-only, a locked file
         raise LedgerError(f"无法读取备份文件“{path.name}”：{e}。请把它复制到本机文件夹后再试。", detail=str(e)) from e
     finally:
@@ -230,10 +246,12 @@ def _partial(dest: Path) -> Path:
     return dest.with_name(f".{dest.name}.partial")
 
 
-def copy_database(src: Path, dest: Path, *, overwrite: bool = False) -> Path:
+def copy_database(src: Path, dest: Path, *, overwrite: bool = False,
+                  check: Callable[[Path], None] | None = None) -> Path:
     """A consistent copy of the SQLite file ``src`` at ``dest`` (a plain rollback-journal file
     without -wal/-shm); returns the path written (``dest``, or ``dest~2`` … when it exists and
-    ``overwrite`` is False). Raises sqlite3.Error for a file SQLite cannot read, OSError when the
+    ``overwrite`` is False). ``check(copy)`` runs on the finished copy before it takes its place (it
+    raises to refuse it). Raises sqlite3.Error for a file SQLite cannot read, OSError when the
     copy cannot be written; ``dest`` is then untouched."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     if not overwrite:
@@ -251,6 +269,8 @@ def copy_database(src: Path, dest: Path, *, overwrite: bool = False) -> Path:
             raise
         _backup_pages(sqlite3.connect(_uri(src, "ro") + "&immutable=1", uri=True, isolation_level=None), tmp)
     try:
+        if check is not None:
+            check(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, dest)
@@ -259,6 +279,36 @@ def copy_database(src: Path, dest: Path, *, overwrite: bool = False) -> Path:
         raise
     _fsync_dir(dest.parent)
     return dest
+
+
+def damaged_message(data_dir: Path) -> str:
+    """The ledger of ``data_dir`` is damaged: say so and name the backup to restore."""
+    live = Path(data_dir) / DB_FILE_NAME
+    autos = list_backups(data_dir)  # newest first
+    if autos:
+        where = (f"请从备份恢复：最近的一份是 {autos[0].path}（{_when(autos[0].taken_at)}），"
+                 f"在“文件 → 备份与恢复”中选择它，或运行 python -m desktop restore \"{autos[0].path}\"。")
+    else:
+        where = f"{backups_dir(data_dir)} 中没有备份；请保留这个文件，交给技术支持尝试修复。"
+    return f"台账文件 {live} 已损坏（完整性检查未通过），不能用它做备份，没有写入任何备份文件。{where}"
+
+
+def _must_be_sound(data_dir: Path) -> Callable[[Path], None]:
+    """A ``copy_database`` check: the copy of the ledger passes SQLite's quick_check."""
+
+    def check(copy: Path) -> None:
+        try:
+            con = sqlite3.connect(_uri(copy, "ro"), uri=True)
+            try:
+                ok = con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            ok = False
+        if not ok:
+            raise LedgerError(damaged_message(data_dir))
+
+    return check
 
 
 def _backup_pages(source: sqlite3.Connection, tmp: Path) -> None:
@@ -291,15 +341,17 @@ def backup_to(data_dir: Path, out: Path) -> tuple[Path, BackupSummary]:
     if not out.parent.is_dir():
         raise LedgerError(f"保存位置不存在：{out.parent}。请先建立该文件夹或换一个位置。")
     try:
-        written = copy_database(live, out, overwrite=True)
+        written = copy_database(live, out, overwrite=True, check=_must_be_sound(data_dir))
     except sqlite3.Error as e:
+        if isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.OperationalError):
+            raise LedgerError(damaged_message(data_dir), detail=str(e)) from e  # malformed, not a database
         from desktop.storage.engine import translate_error
 
-        raise (translate_error(e) or LedgerError(str(e))) from e
+        raise (translate_error(e, live) or LedgerError(str(e))) from e
     except OSError as e:
         raise LedgerError(f"无法写入备份文件 {out}：{e.strerror or e}。请检查磁盘空间和写入权限，"
                           "或换一个位置；台账未受影响。", detail=str(e)) from e
-    return written, inspect_backup(written)
+    return written, inspect_backup(written, schema=False)  # a backup of whatever the ledger is
 
 
 # --- automatic backups ---------------------------------------------------------------------------
@@ -346,7 +398,9 @@ def daily_backup(data_dir: Path, now: dt.datetime | None = None, keep: int = KEE
     today = now.strftime("%Y%m%d")
     if any(AUTO_NAME.match(p.name).group(1) == today for p in automatic_backups(folder)):
         return None
-    written = copy_database(live, folder / f"{AUTO_PREFIX}{_stamp(now)}.sqlite")
+    # a damaged ledger is not backed up: its copies would push the good backups out of the 30 kept
+    dest = folder / f"{AUTO_PREFIX}{_stamp(now)}.sqlite"
+    written = copy_database(live, dest, check=_must_be_sound(data_dir))
     prune(folder, keep)
     return written
 
@@ -389,15 +443,241 @@ def list_backups(data_dir: Path) -> list[BackupEntry]:
     return sorted(out, key=lambda e: (e.taken_at, e.path.name), reverse=True)
 
 
+# --- the schema NoticeDesk makes -----------------------------------------------------------------
+# Objects SQLite keeps for itself (AUTOINCREMENT counters, ANALYZE statistics); their indexes are
+# compared through the tables they belong to.
+_INTERNAL_TABLES = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
+_references: dict[int, dict[str, Any]] = {}
+_lock = threading.Lock()
+
+
+def _describe(con: sqlite3.Connection, db: str = "main") -> dict[str, Any]:
+    """The schema of database ``db`` of ``con`` as comparable data: views and triggers by name, and per
+    table its columns (name, declared type, not null, default, primary key, hidden), foreign keys and
+    indexes (name, unique, origin, partial, columns). Only names found in the reference schema are
+    put into PRAGMA statements, so a hostile name cannot inject SQL."""
+    objects = con.execute(f"SELECT type, name FROM {db}.sqlite_master").fetchall()
+    out: dict[str, Any] = {
+        "views": sorted(str(n) for t, n in objects if t == "view"),
+        "triggers": sorted(str(n) for t, n in objects if t == "trigger"),
+        "other": sorted(f"{t} {n}" for t, n in objects if t not in ("table", "index", "view", "trigger")),
+        "tables": {str(n) for t, n in objects if t == "table"} - _INTERNAL_TABLES,
+    }
+    return out
+
+
+def _table_shape(con: sqlite3.Connection, db: str, table: str) -> dict[str, Any]:
+    q = table.replace('"', '""')
+    columns = [tuple(r[1:]) for r in con.execute(f'PRAGMA {db}.table_xinfo("{q}")')]
+    fks = sorted(tuple(r[2:]) for r in con.execute(f'PRAGMA {db}.foreign_key_list("{q}")'))
+    indexes = {}
+    for _seq, name, unique, origin, partial in con.execute(f'PRAGMA {db}.index_list("{q}")'):
+        qi = str(name).replace('"', '""')
+        cols = [tuple(r[1:]) for r in con.execute(f'PRAGMA {db}.index_xinfo("{qi}")')]
+        indexes[str(name)] = (unique, origin, partial, cols)
+    return {"columns": columns, "fks": fks, "indexes": indexes}
+
+
+def reference_schema(version: int) -> dict[str, Any]:
+    """The schema NoticeDesk makes at ``version`` (built once in memory from ``migrations.statements``)."""
+    with _lock:
+        ref = _references.get(version)
+        if ref is None:
+            from desktop.storage import migrations
+
+            con = sqlite3.connect(":memory:", isolation_level=None)
+            try:
+                for sql in migrations.statements(version):
+                    con.execute(sql)
+                ref = _describe(con)
+                ref["shapes"] = {t: _table_shape(con, "main", t) for t in ref["tables"]}
+            finally:
+                con.close()
+            _references[version] = ref
+    return ref
+
+
+def _schema_problems(con: sqlite3.Connection, version: int, db: str = "main") -> list[str]:
+    want, got = reference_schema(version), _describe(con, db)
+    problems = []
+    if got["triggers"]:
+        problems.append(f"含有程序不会创建的触发器（{'、'.join(got['triggers'][:5])}）")
+    if got["views"]:
+        problems.append(f"含有程序不会创建的视图（{'、'.join(got['views'][:5])}）")
+    if got["other"]:
+        problems.append(f"含有程序不会创建的对象（{'、'.join(got['other'][:5])}）")
+    missing = sorted(want["tables"] - got["tables"])
+    if missing:
+        problems.append(f"缺少表 {'、'.join(missing)}")
+    extra = sorted(got["tables"] - want["tables"])
+    if extra:
+        problems.append(f"多出程序不会创建的表 {'、'.join(extra[:5])}")
+    for table in sorted(want["tables"] & got["tables"]):
+        shape, ref = _table_shape(con, db, table), want["shapes"][table]
+        names, ref_names = [c[0] for c in shape["columns"]], [c[0] for c in ref["columns"]]
+        if names != ref_names:
+            lost = [n for n in ref_names if n not in names]
+            more = [n for n in names if n not in ref_names]
+            what = "；".join(([f"缺少列 {'、'.join(lost)}"] if lost else []) + ([f"多出列 {'、'.join(more[:5])}"]
+                                                                           if more else [])) or "列的顺序不同"
+            problems.append(f"表 {table} {what}")
+        elif shape["columns"] != ref["columns"]:
+            problems.append(f"表 {table} 的列定义（类型、非空、默认值或主键）不同")
+        if shape["fks"] != ref["fks"]:
+            problems.append(f"表 {table} 的外键不同")
+        if shape["indexes"] != ref["indexes"]:
+            problems.append(f"表 {table} 的索引不同")
+    return problems
+
+
+def check_schema(con: sqlite3.Connection, version: int, path: Path, db: str = "main") -> None:
+    """LedgerError unless the schema of ``con`` is exactly the one NoticeDesk makes at ``version``: the
+    same tables, columns, foreign keys and indexes, and no view or trigger (a trigger in a restored
+    ledger would run on the clerk's next edit)."""
+    problems = _schema_problems(con, version, db)
+    if problems:
+        raise LedgerError(f"备份文件“{path.name}”的结构与 NoticeDesk 建立的台账不同：{'；'.join(problems)}。"
+                          "它可能被其他程序改动过，不能用来恢复，台账未做任何修改。请换一个备份文件"
+                          "（数据文件夹的 backups 中有自动备份）。", detail="; ".join(problems))
+
+
 # --- restore -------------------------------------------------------------------------------------
+def _unusable(path: Path, what: str) -> LedgerError:
+    return LedgerError(f"备份文件“{path.name}”中的数据有问题：{what}。它可能被其他程序改动过，不能用来恢复，"
+                       "台账未做任何修改。请换一个备份文件（数据文件夹的 backups 中有自动备份）。", detail=what)
+
+
+def _rebuild(raw: Path, tmp: Path, version: int, name: Path) -> None:
+    """Make ``tmp`` a new ledger of ``version`` with NoticeDesk's own schema and copy into it every row
+    of the checked copy ``raw`` (read-only, attached; nothing of its schema runs). ``name``: the
+    backup file the clerk chose, for messages."""
+    from desktop.storage import migrations
+
+    con = sqlite3.connect(str(tmp), isolation_level=None, uri=True)
+    try:
+        con.execute("PRAGMA trusted_schema = OFF")
+        con.execute("ATTACH DATABASE ? AS src", (_uri(raw, "ro"),))
+        check_schema(con, version, name, "src")  # the copy is what is read: check it, not only the file
+        con.execute("BEGIN IMMEDIATE")
+        for sql in migrations.statements(version):
+            con.execute(sql)
+        tables = sorted(reference_schema(version)["tables"])
+        con.execute("DELETE FROM main.schema_meta")
+        for table in tables:
+            cols = ", ".join(f'"{r[1]}"' for r in con.execute(f'PRAGMA main.table_info("{table}")'))
+            con.execute(f'INSERT INTO main."{table}" ({cols}) SELECT {cols} FROM src."{table}"')
+        counters = dict(con.execute("SELECT name, seq FROM main.sqlite_sequence").fetchall())
+        has_counters = con.execute("SELECT 1 FROM src.sqlite_master WHERE type = 'table' "
+                                   "AND name = 'sqlite_sequence'").fetchone()
+        src_counters = con.execute("SELECT name, seq FROM src.sqlite_sequence").fetchall() if has_counters else []
+        for t, seq in src_counters:
+            if t in tables and t in migrations.ID_TABLES and type(seq) is int and seq > counters.get(t, 0):
+                if t in counters:
+                    con.execute("UPDATE main.sqlite_sequence SET seq = ? WHERE name = ?", (seq, t))
+                else:
+                    con.execute("INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)", (t, seq))
+        dangling = con.execute("PRAGMA main.foreign_key_check").fetchall()
+        if dangling:
+            raise _unusable(name, f"有 {len(dangling)} 条记录指向不存在的记录（如表 {dangling[0][0]} 第 {dangling[0][1]} 行）")
+        con.execute("UPDATE main.schema_meta SET value = ? WHERE name = ?", (str(version), VERSION_KEY))
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+
+
+def _check_values(tmp: Path, name: Path) -> None:
+    """Every value of the rebuilt ledger ``tmp`` (at the current version) is of the type and kind the
+    program reads (models.py: enums by value, dates ISO, aliases a JSON list …), and the task trees are
+    trees: a parent in the same notice, no task under its own subtree (that would loop for ever)."""
+    import json
+
+    from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, Text
+
+    from desktop.storage.models import Base, EnumText, JsonList
+
+    def kind(column: Any) -> Callable[[Any], bool]:
+        t = column.type
+        if isinstance(t, EnumText):
+            values = {m.value for m in t.enum_cls}
+            return lambda v: isinstance(v, str) and v in values
+        if isinstance(t, JsonList):
+            def aliases(v: Any) -> bool:
+                try:
+                    found = json.loads(v) if isinstance(v, str) else None
+                except ValueError:
+                    return False
+                return isinstance(found, list) and all(isinstance(a, str) for a in found)
+            return aliases
+        if isinstance(t, Boolean):
+            return lambda v: type(v) is int and v in (0, 1)
+        if isinstance(t, Integer):
+            return lambda v: type(v) is int
+        if isinstance(t, DateTime):
+            return lambda v: isinstance(v, str) and _parses(dt.datetime.fromisoformat, v)
+        if isinstance(t, Date):
+            return lambda v: isinstance(v, str) and _parses(dt.date.fromisoformat, v)
+        if isinstance(t, LargeBinary):
+            return lambda v: isinstance(v, bytes)
+        if isinstance(t, Text):
+            return lambda v: isinstance(v, str)
+        raise TypeError(f"no check for {t!r}")
+
+    con = sqlite3.connect(_uri(tmp, "ro"), uri=True)
+    try:
+        for table in Base.metadata.sorted_tables:
+            checks = [(c.name, c.nullable, kind(c)) for c in table.columns]
+            blobs = [c for c, _n, _k in checks if isinstance(table.c[c].type, LargeBinary)]
+            for c in blobs:  # only their type: the bytes themselves are not loaded
+                bad = con.execute(f'SELECT rowid FROM "{table.name}" WHERE typeof("{c}") NOT IN '
+                                  "('blob', 'null') LIMIT 1").fetchone()
+                if bad:
+                    raise _unusable(name, f"表 {table.name} 第 {bad[0]} 行的 {c} 不是文件内容")
+            checks = [x for x in checks if x[0] not in blobs]
+            cols = ", ".join(f'"{c}"' for c, _n, _k in checks)
+            for row in con.execute(f'SELECT rowid, {cols} FROM "{table.name}"'):
+                for (c, nullable, ok), v in zip(checks, row[1:], strict=True):
+                    if (nullable if v is None else ok(v)):
+                        continue
+                    shown = repr(v) if not isinstance(v, str) else f"“{v[:20]}”"
+                    raise _unusable(name, f"表 {table.name} 第 {row[0]} 行的 {c} 为 {shown}，不是程序能读的值")
+        parent: dict[int, tuple[int, int | None]] = {
+            tid: (nid, pid) for tid, nid, pid in con.execute("SELECT id, notice_id, parent_id FROM task")}
+        for tid, (nid, pid) in parent.items():
+            seen = {tid}
+            while pid is not None:
+                if pid in seen or parent[pid][0] != nid:
+                    raise _unusable(name, f"任务（编号 {tid}）的上级任务不在同一份通知中，或排在它自己的下级里")
+                seen.add(pid)
+                pid = parent[pid][1]
+    finally:
+        con.close()
+
+
+def _parses(parse: Callable[[str], Any], value: str) -> bool:
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _prepare(src: Path, data_dir: Path) -> tuple[Path, int]:
-    """A checked, migrated copy of ``src`` in the data folder: (its path, the version it had)."""
-    summary = inspect_backup(src)  # refuses foreign, damaged and newer files before copying anything
-    tmp = Path(data_dir) / f".restore-{_stamp()}-{os.getpid()}.sqlite"
-    for p in (tmp, _partial(tmp)):
+    """A ledger rebuilt from ``src``'s rows in the data folder (checked, migrated): (its path, the
+    version ``src`` had). See the module docstring."""
+    summary = inspect_backup(src)  # refuses foreign, damaged, altered and newer files before copying anything
+    stamp = f"{_stamp()}-{os.getpid()}"
+    raw = Path(data_dir) / f".restore-{stamp}-raw.sqlite"
+    tmp = Path(data_dir) / f".restore-{stamp}.sqlite"
+    for p in (raw, _partial(raw), tmp, _partial(tmp)):
         p.unlink(missing_ok=True)
     try:
-        copy_database(src, tmp, overwrite=True)
+        copy_database(src, raw, overwrite=True)  # consistent even if the backup is in WAL mode
+        _rebuild(raw, tmp, summary.schema_version, src)
+        _remove_db(raw)
         if summary.schema_version < CURRENT_VERSION:
             from desktop.storage import migrations
             from desktop.storage.engine import make_engine, sqlite_url
@@ -412,12 +692,14 @@ def _prepare(src: Path, data_dir: Path) -> tuple[Path, int]:
                 con.execute("PRAGMA journal_mode=DELETE").fetchall()
             finally:
                 con.close()
+        _check_values(tmp, src)
         con = sqlite3.connect(_uri(tmp, "ro"), uri=True)
         try:
-            _read_summary(con, tmp)  # the migrated copy passes the same checks
+            _read_summary(con, tmp)  # the rebuilt copy passes the same checks
         finally:
             con.close()
     except BaseException:
+        _remove_db(raw)
         _remove_db(tmp)
         raise
     return tmp, summary.schema_version

@@ -179,8 +179,25 @@ def _is_environment_error(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
 
 
-def translate_error(exc: BaseException) -> LedgerError | None:
-    """The LedgerError to show for a driver error, or None if ``exc`` is a programming error."""
+# An I/O error with less free space than this beside the ledger is a full disk: SQLite reports a disk
+# that cannot grow the shared-memory file (-shm) of WAL mode as SQLITE_IOERR_SHMSIZE, not SQLITE_FULL.
+LOW_SPACE_BYTES = 1024 * 1024
+
+
+def _nearly_full(path: Path | None) -> bool:
+    if path is None:
+        return False
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(path).parent).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def translate_error(exc: BaseException, path: Path | None = None) -> LedgerError | None:
+    """The LedgerError to show for a driver error, or None if ``exc`` is a programming error.
+    ``path``: the SQLite file, so that an I/O error on a (nearly) full disk is called a full disk."""
     if not _is_environment_error(exc):
         return None
     orig = getattr(exc, "orig", None) or exc
@@ -194,6 +211,8 @@ def translate_error(exc: BaseException) -> LedgerError | None:
         return LedgerError(f"访问数据库服务器时出错。\n（{text.strip()}）", detail=text)
     for codes, words, message in _MESSAGES:
         if code.startswith(codes) or any(w in low for w in words):
+            if codes == ("SQLITE_IOERR",) and _nearly_full(path):
+                message = next(m for c, _w, m in _MESSAGES if c == ("SQLITE_FULL",))
             return LedgerError(f"{message}\n（{text}）", detail=text)
     return LedgerError(f"访问台账数据库时出错。\n（{text}）", detail=text)
 
@@ -212,7 +231,8 @@ def guarded(method: Callable[P, R]) -> Callable[P, R]:
         except LedgerError:
             raise
         except Exception as e:
-            err = translate_error(e)
+            where = getattr(args[0], "path", None) if args else None  # a SqlLedger's file
+            err = translate_error(e, where if isinstance(where, Path) else None)
             if err is None:
                 raise
             raise err from e

@@ -66,3 +66,59 @@ def field_label(name: str) -> str:
     from desktop.domain import TASK_FIELDS  # light: no SQLAlchemy
 
     return TASK_FIELDS.get(name) or _EXTRA_LABELS.get(name) or name
+
+
+def cannot_write(path: object, exc: OSError) -> str:
+    """One Chinese line for a file that could not be written (export, feedback workbooks, annual report):
+    the disk is full, the folder is read-only, the folder is missing, or the file is open elsewhere.
+    The writers go through a temporary file, so nothing is left at ``path`` then. The files the writer
+    left open are closed here (``close_abandoned``), so no "Exception ignored" follows the message."""
+    import errno
+
+    close_abandoned(exc)
+
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        why = "磁盘空间已满"
+        what = "请清理磁盘空间或换一个位置后重试"
+    elif code == errno.EROFS:
+        why = "所在的磁盘或文件夹是只读的（只读的共享文件夹、光盘或写保护的 U 盘）"
+        what = "请换一个可以写入的位置"
+    elif code in (errno.EACCES, errno.EPERM) or isinstance(exc, PermissionError):
+        why = "没有写入权限，或文件正被 Excel/WPS/Word 打开"
+        what = "请关闭该文件或换一个位置后重试"
+    elif code in (errno.ENOENT, errno.ENOTDIR):
+        why = "保存位置不存在"
+        what = "请先建立该文件夹或换一个位置"
+    else:
+        why = f"写入时出错（{exc.strerror or exc}）"
+        what = "请检查磁盘（U 盘、网络盘是否已断开）后重试，或换一个位置"
+    return f"无法写入 {path}：{why}，没有留下不完整的文件。{what}。"
+
+
+def close_abandoned(exc: BaseException) -> None:
+    """Close the files a writer (openpyxl, python-docx, reportlab) left open when ``exc`` interrupted it:
+    their unwritten bytes can no longer be written, and closing them later — when the traceback is
+    dropped — would print "Exception ignored … No space left on device" after the clerk's message.
+    Looks at the locals of every frame of the traceback and at their attributes, one level down."""
+    import io
+    import zipfile
+
+    def close(value: object) -> None:
+        if isinstance(value, io.IOBase | zipfile.ZipFile):
+            try:
+                value.close()  # a buffered file closes its descriptor even when the final flush fails
+            except Exception:  # noqa: BLE001  (the write already failed; this only tidies up)
+                pass
+
+    seen: set[int] = set()
+    tb = exc.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            close(value)
+            for attr in list(getattr(value, "__dict__", {}).values()):
+                close(attr)
+        tb = tb.tb_next

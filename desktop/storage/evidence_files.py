@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import time
 import unicodedata
@@ -51,6 +52,27 @@ def safe_ext(name: str) -> str:
     return suffix if _EXT.fullmatch(suffix) else ""
 
 
+class NotARegularFile(OSError):
+    """The path names a folder, a pipe (FIFO), a socket or a device, not a file: reading it could block
+    for ever (a FIFO with no writer) or never end (/dev/zero)."""
+
+
+def open_regular(src: Path):
+    """``src`` opened for reading as a binary file object, refusing anything but a regular file
+    (NotARegularFile) without blocking: the file is opened non-blocking and checked on the open
+    descriptor, so a FIFO put in its place after a check cannot hang the attach."""
+    fd = os.open(src, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(f"not a regular file: {src}")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def blob_path(data_dir: Path, sha256: str, ext: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{64}", sha256) or (ext and not _EXT.fullmatch(ext)):
         raise ValueError(f"not an evidence key: {sha256!r}{ext!r}")
@@ -66,7 +88,7 @@ def store(src: Path, data_dir: Path, ext: str) -> tuple[str, int]:
     fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", suffix=".tmp", dir=root)
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as out, open(src, "rb") as f:
+        with os.fdopen(fd, "wb") as out, open_regular(src) as f:
             while chunk := f.read(_CHUNK):
                 digest.update(chunk)
                 out.write(chunk)

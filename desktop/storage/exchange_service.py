@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import secrets
 from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import insert, select
 
 from desktop.domain import UnitRole
-from desktop.storage.errors import NotFoundError
-from desktop.storage.models import Notice, Task, TaskUnit
+from desktop.storage.errors import LedgerError, NotFoundError
+from desktop.storage.models import Notice, SchemaMeta, Task, TaskUnit
 from desktop.storage.models import ProgressEntry as EntryModel
 from desktop.storage.service import (
     _TASK_TABLE_COLUMNS,
@@ -29,10 +31,15 @@ from desktop.storage.service import (
     _refresh_latest,
     _update_fields,
 )
+from desktop.storage.text import checked
 from desktop.storage.tracking_service import TrackedSqlLedger
 from desktop.tracking.carry import carried_title, carried_values
 
 _ENTRY = EntryModel.__table__
+# The schema_meta row holding the secret that binds feedback workbooks to their hand-out (hex, 32 bytes).
+# It travels with the ledger (backups, restore, a server), so any copy of the ledger can check the
+# workbooks it handed out; nobody without the ledger can make one up.
+HANDOUT_KEY = "handout_key"
 
 
 def fingerprint(notice_id: int, created: dt.datetime | None, title: str) -> str:
@@ -53,11 +60,44 @@ class ExchangeSqlLedger(TrackedSqlLedger):
                 raise NotFoundError(f"找不到通知（编号 {notice_id}），它可能已在其他窗口中被删除。")
             return fingerprint(notice_id, r[0], r[1])
 
+    # --- binding feedback workbooks to their hand-out -------------------------------------------------
+    def _handout_key(self, create: bool) -> bytes | None:
+        if create:
+            with self._Session.begin() as s:  # the write lock: two clients cannot make two keys
+                row = s.get(SchemaMeta, HANDOUT_KEY)
+                if row is None:
+                    row = SchemaMeta(name=HANDOUT_KEY, value=secrets.token_hex(32))
+                    s.add(row)
+                value = row.value
+        else:
+            with self._ReadSession.begin() as s:
+                value = s.execute(select(SchemaMeta.value).where(SchemaMeta.name == HANDOUT_KEY)).scalar()
+        try:
+            return bytes.fromhex(value) if value else None
+        except ValueError:
+            return None
+
+    @_guarded
+    def sign_handout(self, message: str) -> str:
+        key = self._handout_key(create=True)
+        return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    @_guarded
+    def verify_handout(self, message: str, signature: str) -> bool:
+        key = self._handout_key(create=False)
+        if key is None or not isinstance(signature, str):
+            return False
+        want = hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.compare_digest(want, signature.strip().lower())
+
     @_guarded
     def apply_returns(self, notice_id: int, who: str, fields_by_task: dict[int, dict[str, Any]],
                       reports: dict[int, str], date: dt.date | None = None,
-                      source: str = "") -> dict[int, dict[str, Any]]:
+                      source: str = "", expected_versions: dict[int, int] | None = None
+                      ) -> dict[int, dict[str, Any]]:
         cleaned = {tid: _clean_task_fields(f) for tid, f in fields_by_task.items() if f}
+        reports = {tid: checked(text, "落实情况") for tid, text in reports.items()}
+        who = checked(who, "填报单位")
         day = _as_date(date) or dt.date.today()
         what = f"{who}（{source}）" if source else who
         old: dict[int, dict[str, Any]] = {}
@@ -65,10 +105,18 @@ class ExchangeSqlLedger(TrackedSqlLedger):
             conn = s.connection()
             task = Task.__table__.c
             ids = list(dict.fromkeys([*cleaned, *reports]))
-            found = {tid: nid for tid, nid in conn.execute(select(task.id, task.notice_id).where(task.id.in_(ids)))}
+            found = {tid: (nid, version) for tid, nid, version in
+                     conn.execute(select(task.id, task.notice_id, task.version).where(task.id.in_(ids)))}
             for tid in ids:
-                if found.get(tid) != notice_id:
+                if tid not in found:
                     raise NotFoundError(f"找不到任务（编号 {tid}），它可能已在其他窗口中被删除。未导入任何内容。")
+                if found[tid][0] != notice_id:
+                    raise NotFoundError(f"任务（编号 {tid}）属于另一份通知（编号 {found[tid][0]}），不是这份反馈表的通知。"
+                                        "未导入任何内容。")
+                expected = (expected_versions or {}).get(tid)
+                if expected is not None and int(expected) != found[tid][1]:
+                    raise LedgerError(f"任务（编号 {tid}）在核对反馈表期间又被修改了，为免覆盖，未导入任何内容。"
+                                      "请重新导入这份反馈表，核对后再确认。")
             for tid in ids:
                 if tid in cleaned:
                     old[tid] = _update_fields(s, tid, cleaned[tid])

@@ -501,15 +501,28 @@ class Ledger:
         fingerprints name the same notice when their first two parts agree (the title may have changed)."""
         return self._impl.notice_fingerprint(notice_id)
 
+    def sign_handout(self, message: str) -> str:
+        """HMAC-SHA256 (hex) of ``message`` under this ledger's hand-out key (a secret in ``schema_meta``,
+        made on first use): what binds a feedback workbook to the unit and tasks it was handed out for."""
+        return self._impl.sign_handout(message)
+
+    def verify_handout(self, message: str, signature: str) -> bool:
+        """Whether ``signature`` is ``sign_handout(message)`` of this ledger (constant-time compare)."""
+        return self._impl.verify_handout(message, signature)
+
     def apply_returns(self, notice_id: int, who: str, fields_by_task: dict[int, dict[str, Any]],
                       reports: dict[int, str], date: dt.date | None = None,
-                      source: str = "") -> dict[int, dict[str, Any]]:
+                      source: str = "", expected_versions: dict[int, int] | None = None
+                      ) -> dict[int, dict[str, Any]]:
         """Merge what a unit reported, in ONE transaction: ``fields_by_task`` {task_id: fields} as
         set_fields takes them (status, done_on …), ``reports`` {task_id: text} each added to the progress
         log dated ``date`` (None: today) with ``who`` = the unit, and one change-log row ``returns`` per
-        task ("unit（source）"). Every task must belong to ``notice_id`` (NotFoundError, nothing written).
-        Returns {task_id: old field values} (``set_fields_many`` undoes the fields)."""
-        return self._impl.apply_returns(notice_id, who, fields_by_task, reports, date, source)
+        task ("unit（source）"). Every task must belong to ``notice_id`` (NotFoundError, nothing written);
+        ``expected_versions`` {task_id: version seen when the merge was planned}: a task changed since
+        raises LedgerError and nothing is written. Returns {task_id: old field values}
+        (``set_fields_many`` undoes the fields)."""
+        return self._impl.apply_returns(notice_id, who, fields_by_task, reports, date, source,
+                                        expected_versions)
 
     def carry_forward(self, notice_id: int, year: int, title: str | None = None) -> int:
         """Start year ``year``'s notice from this one (结转), in one transaction; returns the new id. The

@@ -6,7 +6,7 @@ scheme works on PostgreSQL. Before an existing file is migrated it is copied to
 ``backups/noticedesk-before-v{N}-{timestamp}.sqlite``; a file from a newer NoticeDesk is refused and
 left untouched.
 
-To change the schema: add ``if version < N`` to ``_run_steps`` with explicit DDL, bump
+To change the schema: add a step ``VN`` to ``steps()`` with explicit DDL, bump
 ``CURRENT_VERSION`` (defined in ``quickread.py`` so the start-up can read it without SQLAlchemy;
 check its queries against the new schema too), and change ``models.py`` to match
 (``test_migrations`` compares the two).
@@ -176,6 +176,19 @@ V4 = (
 ID_TABLES = ("unit", "notice", "task", "change_log", "progress_entry", "evidence")
 
 
+def steps() -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """(version, its statements) in order (read when called, so a test may swap a step)."""
+    return (1, V1), (2, V2), (3, V3), (4, V4)
+
+
+def statements(target: int, dialect: str = "sqlite") -> list[str]:
+    """The SQL that makes an empty database a ledger of version ``target`` (what ``_run_steps`` runs, the
+    version row left at 1): restore builds the schema of a backup's version with it, and checks a backup
+    against it (``backup.check_schema``)."""
+    words = _DIALECT_WORDS[dialect]
+    return [sql.format(**words) if "{" in sql else sql for n, step in steps() if n <= target for sql in step]
+
+
 def too_new_message(found: int) -> str:
     return (f"台账文件由更新版本的 NoticeDesk 创建（版本 {found}），当前程序只支持到版本 {CURRENT_VERSION}。"
             "请升级程序后再打开。")
@@ -191,14 +204,9 @@ def _execute(conn: Connection, statements: tuple[str, ...]) -> None:
 
 def _run_steps(conn: Connection, version: int, target: int) -> None:
     """Bring the schema from ``version`` to ``target`` (ordered; each step runs once)."""
-    if version < 1 <= target:
-        _execute(conn, V1)
-    if version < 2 <= target:
-        _execute(conn, V2)
-    if version < 3 <= target:
-        _execute(conn, V3)
-    if version < 4 <= target:
-        _execute(conn, V4)
+    for n, step in steps():
+        if version < n <= target:
+            _execute(conn, step)
     conn.execute(text("UPDATE schema_meta SET value = :v WHERE name = :k"),
                  {"v": str(target), "k": VERSION_KEY})
 
@@ -232,7 +240,8 @@ def check(url: str | URL) -> int:
     except LedgerError:
         raise
     except Exception as e:  # cannot connect, locked, not a database …: the clerk's message
-        err = translate_error(e)
+        sqlite_file = probe.url.database if probe.dialect.name == "sqlite" else None
+        err = translate_error(e, Path(sqlite_file) if sqlite_file else None)
         if err is None:
             raise
         raise err from e

@@ -53,6 +53,7 @@ from desktop.storage.models import (
 )
 from desktop.storage.paths import BACKUP_DIR_NAME, DB_FILE_NAME, default_data_dir
 from desktop.storage.quickread import build_tree, changes_since
+from desktop.storage.text import checked, plain
 from desktop.tracking.status import settle
 
 _guarded = guarded  # the decorator every public method wears (name kept for the subclasses)
@@ -81,6 +82,14 @@ _SPLIT_COPIED = ("owner", "deadline_text", "due_date", "deadline_kind", "status"
 _NOTICE_FIELDS = ("title", "doc_number", "issuer", "date", "year", "recipients", "source_name",
                   "source_text", "source_bytes")
 _UNIT_FIELDS = frozenset({"name", "short_name", "aliases", "category", "order", "collective"})
+_NOTICE_TEXTS = {"title": "标题", "doc_number": "文号", "issuer": "发文机关", "recipients": "主送机关",
+                 "source_name": "原文件名"}
+
+
+def _notice_texts(*values: str | None) -> list[str | None]:
+    """title, 文号, 发文机关, 主送, 原文件名 as stored (text.checked; None stays None)."""
+    labels = _NOTICE_TEXTS.values()
+    return [None if v is None else checked(v, label) for v, label in zip(values, labels, strict=True)]
 
 
 def _now() -> dt.datetime:
@@ -130,7 +139,7 @@ def _clean_task_fields(fields: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in fields.items():
         if name in TASK_TEXT_FIELDS or name == "revision_reason":
-            out[name] = "" if value is None else str(value)
+            out[name] = checked(value, TASK_TEXT_FIELDS.get(name, "调整理由"))
         elif name in ("due_date", "done_on", "original_due_date"):
             out[name] = _as_date(value)
         elif name == "revised_at":
@@ -435,7 +444,7 @@ _SPACES = re.compile(r"\s+")
 
 def _unit_key(name: str) -> str:
     # Notices mix half- and full-width brackets and stray spaces in unit names; match through both.
-    return _SPACES.sub("", name).replace("(", "（").replace(")", "）")
+    return _SPACES.sub("", plain(name)).replace("(", "（").replace(")", "）")
 
 
 class _UnitDirectory:
@@ -486,7 +495,7 @@ class _UnitDirectory:
         found = self.find(name)
         if found is not None:
             return found
-        clean = name.strip()
+        clean = checked(name, "单位名称").strip()
         # 各乡镇人民政府, 县级各部门 …: a name with 各 stands for a group of units.
         return self.add(clean, short_name="", aliases=[], category=UnitCategory.OTHER, collective="各" in clean)
 
@@ -507,13 +516,14 @@ def _clean_unit_fields(fields: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "name":
-            if not str(value).strip():
+            text = checked(value, "单位名称").strip()
+            if not text:
                 raise ValueError("单位名称不能为空")
-            out["name"] = str(value).strip()
+            out["name"] = text
         elif name == "short_name":
-            out["short_name"] = (value or "").strip()
+            out["short_name"] = checked(value, "简称").strip()
         elif name == "aliases":
-            out["aliases"] = [a.strip() for a in _names(value) if a.strip()]
+            out["aliases"] = [a for a in (checked(a, "别名").strip() for a in _names(value)) if a]
         elif name == "category":
             out["category"] = UnitCategory(value)
         elif name == "order":
@@ -521,6 +531,24 @@ def _clean_unit_fields(fields: dict[str, Any]) -> dict[str, Any]:
         else:
             out["collective"] = bool(value)
     return out
+
+
+def empty_file_message(path: Path) -> str:
+    return (f"台账文件 {path} 是空的（0 字节），可能是复制或保存没有完成。为免把它当作新台账使用而忘了原来的内容，"
+            "程序没有打开它。请把原来的台账文件重新复制过来，或从 backups 文件夹中的备份恢复"
+            "（文件 → 备份与恢复，或 python -m desktop restore 备份文件）；确实要新建台账时，请先删除这个空文件。")
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove the ledger file this process began to create, if nothing was written to it (nor to its -wal)."""
+    try:
+        sides = [Path(f"{path}-wal"), Path(f"{path}-journal")]
+        if path.stat().st_size == 0 and all(not p.exists() or p.stat().st_size == 0 for p in sides):
+            for p in sides:
+                p.unlink(missing_ok=True)
+            path.unlink()
+    except OSError:
+        pass
 
 
 def _unit_info(u: Unit) -> UnitInfo:
@@ -547,13 +575,21 @@ class SqlLedger:
             url = db_url
         self.data_dir = data_dir
         self.on_server = db_url is not None  # evidence bytes then live in the database (evidence_blob)
-        migrations.check(url)  # refuse a newer or foreign file before anything could touch it
-        self._engine = make_engine(url)
+        created = self.path is not None and not self.path.exists()
+        if self.path is not None and not created and self.path.is_file() and self.path.stat().st_size == 0:
+            raise LedgerError(empty_file_message(self.path))
         try:
-            backups = data_dir / BACKUP_DIR_NAME if data_dir is not None else None
-            self.found_version, self.schema_version = migrations.upgrade(self._engine, backups)
+            migrations.check(url)  # refuse a newer or foreign file before anything could touch it
+            self._engine = make_engine(url)
+            try:
+                backups = data_dir / BACKUP_DIR_NAME if data_dir is not None else None
+                self.found_version, self.schema_version = migrations.upgrade(self._engine, backups)
+            except BaseException:
+                self._engine.dispose()  # a refused file must not stay open (and locked) behind the error
+                raise
         except BaseException:
-            self._engine.dispose()  # a refused file must not stay open (and locked) behind the error
+            if created:  # a ledger this call began to create and could not: no empty file left behind
+                _remove_if_empty(self.path)
             raise
         self._Session, self._ReadSession = make_sessions(self._engine)
         if self.path is not None:  # refuse writes into a file that vanished under us (fsguard.py)
@@ -609,6 +645,8 @@ class SqlLedger:
         date = _as_date(date)
         if year is None and date is not None:
             year = date.year  # 年度 defaults to the year the notice was written
+        title, doc_number, issuer, recipients, source_name = _notice_texts(title, doc_number, issuer, recipients,
+                                                                           source_name)
         now = _now()
         nid = s.execute(insert(Notice).values(
             title=title, doc_number=doc_number, issuer=issuer, date=date, year=year, recipients=recipients,
@@ -650,6 +688,9 @@ class SqlLedger:
             raise TypeError(f"unknown notice field(s): {', '.join(sorted(unknown))}")
         if "date" in fields:
             fields["date"] = _as_date(fields["date"])
+        for name in _NOTICE_TEXTS:
+            if fields.get(name) is not None:
+                fields[name] = checked(fields[name], _NOTICE_TEXTS[name])
         with self._Session.begin() as s:
             n = s.get(Notice, notice_id)
             if n is None:
@@ -860,7 +901,8 @@ class SqlLedger:
         old = dict(zip(_REVISION_FIELDS, row, strict=True))
         if skip_undated and old["due_date"] is None:
             return {}
-        fields = {"due_date": new_due(old["due_date"]), "revision_reason": (reason or "").strip(), "revised_at": when}
+        fields = {"due_date": new_due(old["due_date"]), "revision_reason": checked(reason, "调整理由").strip(),
+                  "revised_at": when}
         if old["revised_at"] is None:
             fields["original_due_date"] = old["due_date"]
         _update_fields(s, task_id, fields)
@@ -1056,7 +1098,8 @@ class SqlLedger:
                 for depth in range(1, len(path) + 1):
                     key = path[:depth]
                     if key not in sections:
-                        sections[key] = _Pending({"title": heading_title(key[-1]) or key[-1]})
+                        heading = _clean_task_fields({"title": heading_title(key[-1]) or key[-1]})
+                        sections[key] = _Pending(heading)
                         parent.children.append(sections[key])
                     parent = sections[key]
                 parent.children.append(_Pending.from_dict(item, directory))

@@ -36,6 +36,7 @@ from desktop.storage.service import (
     _replace_units,
     _UnitDirectory,
 )
+from desktop.storage.text import checked
 
 _ENTRY = EntryModel.__table__
 _EVIDENCE = Evidence.__table__
@@ -125,10 +126,11 @@ class TrackedSqlLedger(SqlLedger):
     @_guarded
     def add_progress(self, task_id: int, date: dt.date | str | None, text: str, who: str = "") -> int:
         day = _as_date(date) or dt.date.today()
+        text, who = checked(text, "落实情况"), checked(who, "填报人")
         with self._Session.begin() as s:
             node = _node(s, task_id)
             entry_id = int(s.connection().execute(insert(_ENTRY).values(
-                task_id=task_id, entry_date=day, text=text or "", who=who or "", created_at=_now())
+                task_id=task_id, entry_date=day, text=text, who=who, created_at=_now())
                 .returning(_ENTRY.c.id)).scalar_one())
             version = _refresh_latest(s, task_id)
             _log(s, node.notice_id, task_id, ("progress:add", None, f"{day.isoformat()} {text}"), version=version)
@@ -139,7 +141,8 @@ class TrackedSqlLedger(SqlLedger):
         unknown = set(fields) - {"date", "text", "who"}
         if unknown:
             raise TypeError(f"unknown progress field(s): {', '.join(sorted(unknown))}")
-        values = {("entry_date" if k == "date" else k): (_as_date(v) if k == "date" else str(v or ""))
+        values = {("entry_date" if k == "date" else k):
+                  (_as_date(v) if k == "date" else checked(v, "落实情况" if k == "text" else "填报人"))
                   for k, v in fields.items()}
         with self._Session.begin() as s:
             r = _one(s, _ENTRY, entry_id, "进展记录")
@@ -197,14 +200,18 @@ class TrackedSqlLedger(SqlLedger):
         content: bytes | None = None
         try:
             if self.on_server:
-                size = src.stat().st_size
-                if size > MAX_BLOB_BYTES:
-                    raise LedgerError(f"佐证材料“{shown}”太大（{size // (1024 * 1024)} MB），数据库服务器上每个文件最多 "
-                                      f"{MAX_BLOB_BYTES // (1024 * 1024)} MB。请压缩或拆分后再添加。")
-                content = src.read_bytes()
+                with evidence_files.open_regular(src) as f:
+                    size = os.fstat(f.fileno()).st_size
+                    if size > MAX_BLOB_BYTES:
+                        raise LedgerError(f"佐证材料“{shown}”太大（{size // (1024 * 1024)} MB），数据库服务器上每个文件最多 "
+                                          f"{MAX_BLOB_BYTES // (1024 * 1024)} MB。请压缩或拆分后再添加。")
+                    content = f.read()
                 sha, size = hashlib.sha256(content).hexdigest(), len(content)
             else:
                 sha, size = evidence_files.store(src, self._evidence_root(), ext)
+        except evidence_files.NotARegularFile:
+            raise LedgerError(f"“{src.name}”不是普通文件（而是文件夹、管道或设备），不能作为佐证材料，未做任何修改。"
+                              "请选择一个文件（如 .pdf、.jpg、.docx）。") from None
         except FileNotFoundError:
             raise LedgerError(f"找不到文件：{src}。它可能已被移动或删除。") from None
         except OSError as e:

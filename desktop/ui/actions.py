@@ -2,12 +2,17 @@
 
 Structure actions that reuse keys text fields need (Delete, Alt+↑/↓, Ctrl+←/→) only fire while the
 task table has focus (``Qt.WidgetWithChildrenShortcut`` on the view); undo/redo, inserts, split,
-merge, find and 新建通知 work anywhere in the window. Tab / Shift+Tab (indent/outdent) are handled
-by the table itself, and only when no cell is being edited: in a cell editor they move to the next /
-previous cell (the tooltips of 降级 / 升级 say so). 批量 (bulk) actions act on the selected rows; the table's context menu
-(``context_menu``) repeats the structure actions and the 批量 submenu.
+merge, find and 新建通知 work anywhere in the window — except in the 落实情况 text box, which keeps
+Ctrl+Enter for 添加记录 (``progress_log``). No two shortcuts of a window share a key where both could
+fire (``tests/ui/test_shortcuts.py``). Tab / Shift+Tab (indent/outdent) are handled by the table itself,
+and only when no cell is being edited: in a cell editor they move to the next / previous cell (the
+tooltips of 降级 / 升级 say so). 批量 (bulk) actions act on the selected rows; the table's context menu
+(``context_menu``) repeats the structure actions and the 批量 submenu. The toolbar's 撤销 / 重做 keep
+their short text (the step they undo is in the tooltip and the 编辑 menu), so the toolbar never shifts.
 """
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
@@ -52,7 +57,7 @@ class EditActions(QObject):
 
         self.new_notice = make("newNotice", "新建通知", ["Ctrl+N"], icon=sp.SP_FileIcon)
         self.insert_sibling = make("insertSibling", "插入同级", ["Insert", "Ctrl+Return", "Ctrl+Enter"],
-                                   "在当前任务之后插入一条同级任务")
+                                   "在当前任务之后插入一条同级任务（在“落实情况”的输入框中，Ctrl+Enter 是添加记录）")
         self.insert_child = make("insertChild", "插入下级", ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"],
                                  "在当前任务下插入一条下级任务")
         self.delete = make("deleteTasks", "删除", ["Delete"], "删除选中的任务（连同下级）",
@@ -82,12 +87,18 @@ class EditActions(QObject):
         }
 
     def _bind_undo_group(self, group: QUndoGroup) -> None:
-        """Labels follow the active stack: “撤销 修改任务名称”, “重做 删除任务” …"""
-        def label(action: QAction, verb: str, text: str) -> None:
+        """Menu labels follow the active stack (“撤销 修改任务名称”, “重做 删除任务” …); the toolbar buttons
+        keep the plain 撤销 / 重做 (the icon text) so the toolbar does not shift, and their tooltip names the step."""
+        def label(action: QAction, verb: str, key: str, text: str) -> None:
             action.setText(f"{verb} {text}" if text else verb)
+            action.setIconText(verb)
+            action.setToolTip(f"{verb}：{text}（{key}）" if text else f"{verb}（{key}）")
+            action.setStatusTip(f"{verb}：{text}" if text else f"没有可{verb}的操作")
 
-        group.undoTextChanged.connect(lambda t: label(self.undo, "撤销", t))
-        group.redoTextChanged.connect(lambda t: label(self.redo, "重做", t))
+        group.undoTextChanged.connect(lambda t: label(self.undo, "撤销", "Ctrl+Z", t))
+        group.redoTextChanged.connect(lambda t: label(self.redo, "重做", "Ctrl+Y", t))
+        label(self.undo, "撤销", "Ctrl+Z", group.undoText())
+        label(self.redo, "重做", "Ctrl+Y", group.redoText())
         group.canUndoChanged.connect(self.undo.setEnabled)
         group.canRedoChanged.connect(self.redo.setEnabled)
         self.undo.setEnabled(group.canUndo())
@@ -125,8 +136,9 @@ class EditActions(QObject):
         self.fill_bulk_menu(menu.addMenu("批量"))
         return menu
 
-    def fill_toolbar(self, toolbar: QToolBar) -> None:
-        toolbar.addActions([self.new_notice])
+    def fill_toolbar(self, toolbar: QToolBar, lead: Sequence[QAction] = ()) -> None:
+        """The toolbar: ``lead`` first (the main window's 导入通知), then 新建通知 and the edit actions."""
+        toolbar.addActions([*lead, self.new_notice])
         toolbar.addSeparator()
         toolbar.addActions([self.undo, self.redo])
         toolbar.addSeparator()

@@ -4,13 +4,23 @@ The grid is drawn from ``desktop.annual.grids`` (the same layout as the document
 cells and row labels look like the published template. Header and label cells are read-only; value cells
 take numbers; computed totals are read-only and shaded. ``value_edited(table, row, col, text)`` reports an
 edit (the window parses and stores it); ``show_values(table_data)`` refills the numbers without signals;
-``mark(keys, tips)`` tints the cells that have open problems.
+``mark(keys, tips)`` tints the cells that have open problems. The column header rows of 三 and 四 stay in
+place while the rows scroll under them (``head``: a view of the same model showing only those rows, laid
+over the top of the grid, as in Qt's frozen-column example).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from desktop.annual.grids import HEAD, HEADING, LABEL, LAYOUTS, TOTAL, VALUE, format_value
 from desktop.annual.model import TableData
@@ -31,6 +41,7 @@ class AnnualGrid(QTableWidget):
     def __init__(self, table_id: str, parent: QWidget | None = None) -> None:
         self.layout_ = LAYOUTS[table_id]
         g = self.layout_
+        self.head: QTableView | None = None  # the frozen header rows (updateGeometries runs from here on)
         super().__init__(g.n_rows, g.n_cols, parent)
         self.table_id = table_id
         self.setObjectName(f"annualGrid{table_id}")
@@ -73,8 +84,78 @@ class AnnualGrid(QTableWidget):
         for i, w in enumerate(g.widths):
             self.setColumnWidth(i, max(36, round(total * w / sum(g.widths))))
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.head = self._frozen_head() if g.header_rows else None
         self.resizeRowsToContents()
         self.itemChanged.connect(self._changed)
+
+    # ---- the frozen header rows -----------------------------------------------------------------
+
+    def _frozen_head(self) -> QTableView:
+        """A view of the header rows over the top of the grid; it scrolls sideways with the grid only."""
+        g = self.layout_
+        head = QTableView(self)
+        head.setObjectName(f"annualGridHead{self.table_id}")
+        head.setModel(self.model())
+        head.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        head.horizontalHeader().hide()
+        head.verticalHeader().hide()
+        head.setFrameShape(QFrame.Shape.NoFrame)
+        head.setWordWrap(True)
+        head.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        head.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        head.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        head.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        head.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for c in g.cells:
+            if c.row < g.header_rows and (c.rowspan > 1 or c.colspan > 1):
+                head.setSpan(c.row, c.col, c.rowspan, c.colspan)
+        for r in range(g.header_rows, g.n_rows):
+            head.setRowHidden(r, True)
+        for i in range(g.n_cols):
+            head.setColumnWidth(i, self.columnWidth(i))
+        self.horizontalHeader().sectionResized.connect(lambda i, _old, new: head.setColumnWidth(i, new))
+        self.verticalHeader().sectionResized.connect(self._row_resized)
+        self.horizontalScrollBar().valueChanged.connect(head.horizontalScrollBar().setValue)
+        head.horizontalScrollBar().rangeChanged.connect(
+            lambda *_r: head.horizontalScrollBar().setValue(self.horizontalScrollBar().value()))
+        return head
+
+    def head_height(self) -> int:
+        """The height of the frozen header rows (0: this grid has none)."""
+        return sum(self.rowHeight(r) for r in range(self.layout_.header_rows)) if self.head is not None else 0
+
+    def _row_resized(self, row: int, _old: int, new: int) -> None:
+        if self.head is not None and row < self.layout_.header_rows:
+            self.head.setRowHeight(row, new)
+            self._place_head()
+
+    def _place_head(self) -> None:
+        if self.head is None:
+            return
+        vp = self.viewport().geometry()
+        self.head.setGeometry(vp.x(), vp.y(), vp.width(), min(self.head_height(), vp.height()))
+        self.head.horizontalScrollBar().setValue(self.horizontalScrollBar().value())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._place_head()
+
+    def updateGeometries(self) -> None:  # noqa: N802 - Qt's name
+        super().updateGeometries()
+        self._place_head()
+
+    def scrollTo(self, index: QModelIndex | QPersistentModelIndex,  # noqa: N802 - Qt's name
+                 hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        """As QTableView, then clear of the frozen header rows."""
+        super().scrollTo(index, hint)
+        if self.head is None or not index.isValid() or index.row() < self.layout_.header_rows:
+            return
+        top = self.visualRect(index).top()
+        if top < self.head_height():
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() - (self.head_height() - top))
 
     def _changed(self, item: QTableWidgetItem) -> None:
         if self._filling:

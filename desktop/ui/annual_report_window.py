@@ -3,8 +3,8 @@
 A year picker and the organ's name on top; tabs with the opening paragraph, the six sections (一/五/六 as
 text, 二/三/四 as ``AnnualGrid``s with the official labels and shaded computed totals); below them the list of
 open problems (``desktop.annual.checks``), where a click jumps to the cell or section. Buttons: 从台账起草
-(sections 一 and 六's 要点落实情况 from the ledger's notices of the year), 以上年报告为基础新建, 导入/保存 JSON,
-导出 Word/PDF (the open problems are listed first; export is never refused).
+(sections 一 and 六's 要点落实情况 from the ledger's notices of the year), 以上年报告为基础新建, 打开已存的报告数据… /
+另存报告数据… (the report's data as a .json file, e.g. to carry to another PC), 导出 Word/PDF (the open problems are listed first; export is never refused).
 
 Every change is written to ``annual-reports/YEAR.json`` in the data folder (atomically, a moment after the
 last change, and at once on closing or changing the year). The file dialogs and confirmations are
@@ -41,6 +41,7 @@ from desktop.annual.model import SECTIONS, AnnualReport, ReportFormatError, pars
 
 from .annual_grid import AnnualGrid
 from .messages import MessageBridge
+from .window_fit import fit_to_screen
 
 SAVE_DELAY_MS = 600
 TAB_NAMES = {"一": "一、总体情况", "二": "二、主动公开", "三": "三、依申请公开", "四": "四、复议诉讼",
@@ -75,7 +76,8 @@ class AnnualReportWindow(QMainWindow):
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS, timeout=self.refresh_checks)
         self._build()
         self.load_year(self.report.year)
-        self.resize(1240, 860)
+        fit_to_screen(self, 1240, 860)
+        self._size_split()
 
     @classmethod
     def for_ledger(cls, ledger, messages: MessageBridge | None = None, parent: QWidget | None = None):
@@ -116,8 +118,11 @@ class AnnualReportWindow(QMainWindow):
         self.copy_button = self._button(buttons, "以上年报告为基础新建", self.start_from_last_year,
                                         "保留上年报告的文字，清空全部数字")
         buttons.addSpacing(12)
-        self.import_button = self._button(buttons, "导入 JSON…", self.import_json, "从 .json 文件读取报告数据")
-        self.save_button = self._button(buttons, "保存 JSON…", self.save_json_as, "把报告数据另存为 .json 文件")
+        self.import_button = self._button(buttons, "打开已存的报告数据…", self.import_json,
+                                          "打开以前用“另存报告数据…”保存的文件（.json），替换本年度报告的内容")
+        self.save_button = self._button(buttons, "另存报告数据…", self.save_json_as,
+                                        "把本年度报告的全部内容另存为一个文件（.json），可拷到其他电脑上继续填写。\n"
+                                        "报告本身随时自动保存，不必另存。")
         buttons.addSpacing(12)
         self.word_button = self._button(buttons, "导出 Word…", lambda: self.export("docx"), "导出为 .docx 公文")
         self.pdf_button = self._button(buttons, "导出 PDF…", lambda: self.export("pdf"), "导出为 .pdf 公文")
@@ -159,17 +164,27 @@ class AnnualReportWindow(QMainWindow):
         cl.addWidget(self.check_label)
         cl.addWidget(self.check_list, 1)
 
-        split = QSplitter(Qt.Orientation.Vertical)
+        # the problems stay in sight on a 1366×768 screen: never collapsed, at least a few lines tall
+        checks.setMinimumHeight(self.check_label.sizeHint().height() + self.fontMetrics().lineSpacing() * 3 + 16)
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("annualSplit")
         split.addWidget(self.tabs)
         split.addWidget(checks)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
         central = QWidget()
         lay = QVBoxLayout(central)
         lay.addLayout(top)
         lay.addLayout(buttons)
         lay.addWidget(split, 1)
         self.setCentralWidget(central)
+
+    def _size_split(self) -> None:
+        """About a quarter of the height for the problems below the tabs (more than their minimum)."""
+        total = max(self.split.height(), self.height() - 120)
+        checks = max(self.split.widget(1).minimumHeight(), total // 4)
+        self.split.setSizes([max(1, total - checks), checks])
 
     def _button(self, layout: QHBoxLayout, text: str, slot, tip: str) -> QPushButton:
         b = QPushButton(text)
@@ -397,16 +412,17 @@ class AnnualReportWindow(QMainWindow):
             return False
         year = self.report.year
         if report.year != year and not self.confirm(
-                "导入 JSON", f"文件中是{report.year}年的报告，当前年度是{year}年。作为{year}年的报告导入吗？"):
+                "打开已存的报告数据", f"文件中是{report.year}年的报告，当前年度是{year}年。作为{year}年的报告打开吗？"):
             return False
-        if self._has_content() and not self.confirm("导入 JSON", f"{year}年的报告已有内容，将被文件中的内容替换。继续吗？"):
+        if self._has_content() and not self.confirm("打开已存的报告数据",
+                                                    f"{year}年的报告已有内容，将被文件中的内容替换。继续吗？"):
             return False
         report.year = year
         self.report = report
         self._show_report()
         self._changed(checks_now=True)
         self.flush()
-        self._info(f"已导入 {Path(path).name}。")
+        self._info(f"已打开 {Path(path).name} 中的报告数据。")
         return True
 
     def save_json_as(self) -> Path | None:
@@ -455,10 +471,11 @@ class AnnualReportWindow(QMainWindow):
     # ---- default dialogs ------------------------------------------------------------------------
 
     def _ask_open_path(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self, "导入年度报告数据", str(self.data_dir), "年度报告数据 (*.json)")
+        name, _ = QFileDialog.getOpenFileName(self, "打开已存的报告数据", str(self.data_dir), "年度报告数据 (*.json)")
         return Path(name) if name else None
 
     def _ask_save_path(self, fmt: str, suggested: str) -> Path | None:
         filters = {"json": "年度报告数据 (*.json)", "docx": "Word 文档 (*.docx)", "pdf": "PDF 文档 (*.pdf)"}
-        name, _ = QFileDialog.getSaveFileName(self, "保存", str(Path.home() / suggested), filters[fmt])
+        title = {"json": "另存报告数据", "docx": "导出 Word", "pdf": "导出 PDF"}.get(fmt, "保存")
+        name, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filters[fmt])
         return Path(name) if name else None

@@ -48,6 +48,7 @@ from desktop.storage import backup
 from desktop.storage.ledger import Ledger, LedgerError
 
 from .messages import MessageBridge
+from .window_fit import fit_to_screen
 
 COLUMNS = ("备份时间", "类型", "大小", "通知", "任务", "文件")
 
@@ -99,7 +100,7 @@ class BackupDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(close)
-        self.resize(820, 460)
+        fit_to_screen(self, 820, 460)
         if self.data_dir is None:
             for b in (self.backup_button, self.restore_button, self.restore_file_button, self.folder_button):
                 b.setEnabled(False)

@@ -24,6 +24,7 @@ from desktop.domain import Status, UnitRole
 
 from .deadline_dialog import reason_combo
 from .unit_picker import UnitDirectory, UnitPicker
+from .window_fit import fit_to_screen
 
 
 class _BulkDialog(QDialog):
@@ -42,6 +43,7 @@ class _BulkDialog(QDialog):
         layout.addWidget(self.count_label)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
+        fit_to_screen(self)  # its content's size at the first show, at most the screen's
 
     def ok_button(self):
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,6 +32,7 @@ from desktop.storage.ledger import Ledger, LedgerError
 from desktop.tracking.carry import carried_title
 
 from .messages import MessageBridge
+from .window_fit import fit_to_screen
 
 
 class CarryForwardDialog(QDialog):
@@ -46,9 +47,13 @@ class CarryForwardDialog(QDialog):
         self.ledger, self.messages = ledger, messages
         self.new_id: int | None = None
         self.source = QComboBox()
+        # a long title is cut in the box (whole in its tooltip), not a window wider than the screen
+        self.source.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.source.setMinimumContentsLength(30)
         self.notices = ledger.notices()
         for n in self.notices:
             self.source.addItem(f"{n.year or ''} {n.title}（{n.task_count} 项）".strip(), n.id)
+            self.source.setItemData(self.source.count() - 1, n.title, Qt.ItemDataRole.ToolTipRole)
         if notice_id is not None:
             self.source.setCurrentIndex(max(0, self.source.findData(notice_id)))
         self.year = QSpinBox()
@@ -72,6 +77,7 @@ class CarryForwardDialog(QDialog):
         self.year.valueChanged.connect(self._suggest_title)
         self.ok.setEnabled(bool(self.notices))
         self._source_changed()
+        fit_to_screen(self)
 
     def _current(self):
         nid = self.source.currentData()

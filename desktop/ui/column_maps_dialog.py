@@ -17,6 +17,7 @@ from desktop.importing.parse.columns import NAME_OF
 from desktop.storage.ledger import Ledger, LedgerError
 
 from .messages import MessageBridge
+from .window_fit import fit_to_screen
 
 
 def describe(labels: list[str], roles: list[str]) -> str:
@@ -45,7 +46,7 @@ class ColumnMapsDialog(QDialog):
         box.addWidget(self.list, 1)
         box.addWidget(self.remove_button)
         box.addWidget(buttons)
-        self.resize(640, 360)
+        fit_to_screen(self, 640, 360)
         self.reload()
 
     def reload(self) -> None:

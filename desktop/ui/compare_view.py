@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.storage.ledger import Ledger, LedgerError
 
 from .messages import MessageBridge
+from .window_fit import fit_to_screen
 
 COLOURS = {"new": "#e2f4df", "dropped": "#fbe0de", "changed": "#fff3c4", "same": None}
 KIND_NAMES = {"new": "新增", "dropped": "删除", "changed": "修改", "same": "相同"}
@@ -44,8 +45,12 @@ class CompareView(QDialog):
         self.old_box, self.new_box = QComboBox(), QComboBox()
         notices = ledger.notices()
         for box in (self.old_box, self.new_box):
+            # a long title is cut in the box (whole in its tooltip), not a window wider than the screen
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(20)
             for n in notices:
                 box.addItem(f"{n.year or ''} {n.title}".strip(), n.id)
+                box.setItemData(box.count() - 1, n.title, Qt.ItemDataRole.ToolTipRole)
         if len(notices) > 1:
             self.old_box.setCurrentIndex(1)  # notices() lists the newest first
         for box, nid in ((self.old_box, old_id), (self.new_box, new_id)):
@@ -74,7 +79,7 @@ class CompareView(QDialog):
         for w in (self.old_box, self.new_box):
             w.currentIndexChanged.connect(self.refresh)
         self.only_diff.toggled.connect(self._fill)
-        self.resize(1100, 680)
+        fit_to_screen(self, 1100, 680)
         self.refresh()
 
     def refresh(self, *_args) -> None:

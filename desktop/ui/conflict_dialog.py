@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.storage.errors import ConflictError, LedgerError, field_label
+
+from .window_fit import fit_to_screen
 
 MERGE = "merge"
 RELOAD = "reload"
@@ -76,8 +79,14 @@ class ConflictDialog(QDialog):
                 if clash:
                     item.setForeground(Qt.GlobalColor.darkRed)
                 table.setItem(i, j, item)
-        table.resizeColumnsToContents()
-        layout.addWidget(table)
+        # long texts wrap in the two value columns instead of running off to the right
+        table.setWordWrap(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(table, 1)
         hint = QLabel("合并：保留对方的修改，再写入你改的项目。" if err.can_merge else
                       "双方改了同一项（或对方调整了任务结构），不能自动合并：请重新加载，看过对方的修改后再改。")
         hint.setWordWrap(True)
@@ -92,6 +101,7 @@ class ConflictDialog(QDialog):
         self.reload_button.clicked.connect(self.reject)
         (self.merge_button if err.can_merge else self.reload_button).setDefault(True)
         layout.addWidget(buttons)
+        fit_to_screen(self, 760, 440)
 
     def _merge(self) -> None:
         self.choice = MERGE

@@ -5,6 +5,8 @@ import datetime as dt
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from .window_fit import fit_to_screen
+
 COMMON_REASONS = ("上级通知调整时限", "工作任务调整", "客观条件变化，申请延期", "提前完成节点")
 
 
@@ -42,6 +44,7 @@ class DeadlineReasonDialog(QDialog):
         layout.addWidget(self.buttons)
         self.reason_edit.editTextChanged.connect(self._update_ok)
         self._update_ok()
+        fit_to_screen(self)
 
     def reason(self) -> str:
         return self.reason_edit.currentText().strip()

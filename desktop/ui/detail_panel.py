@@ -4,6 +4,9 @@ The panel never calls storage. It emits ``fields_edited(task_id, {field: value})
 ``units_edited(task_id, role, names)`` and ``due_edited(task_id, date)``; the controllers turn
 them into undo commands and then call ``set_task`` with the stored row.
 
+任务名称 and the unit fields wrap over as many lines as their text needs (``WrappingLineEdit``,
+``UnitTextEdit``), so a long name or unit list shows from its start, not its end.
+
 Three tabs: 任务 (the fields), 落实情况 (``progress_log.ProgressLogWidget``) and 佐证材料
 (``evidence_list.EvidenceWidget``). The log and the evidence are loaded only while their tab is
 shown (``extras_needed(task_id)``; the tracking controller answers with ``set_log`` /
@@ -18,10 +21,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QTextOption
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -41,8 +46,10 @@ from desktop.tracking.status import CAN_BE_OVERDUE, progress_text
 
 from .evidence_list import EvidenceWidget
 from .progress_log import ProgressLogWidget
-from .task_model import due_state, due_text
-from .unit_picker import UnitDirectory, UnitPicker
+from .task_model import due_state, due_text, split_unit_names
+from .unit_picker import FullNameRole, KeyRole, UnitDirectory
+
+_UNIT_SEPARATORS = "、，,；;/"
 
 TAB_TASK, TAB_LOG, TAB_EVIDENCE = range(3)
 
@@ -71,6 +78,167 @@ class CommitTextEdit(QPlainTextEdit):
         self.editing_finished.emit()
 
 
+class WrappingLineEdit(QPlainTextEdit):
+    """A one-paragraph field (任务名称) that wraps instead of scrolling sideways: as high as its text
+    (one line up to ``max_lines``, then it scrolls), so a long name shows from its start. Behaves like
+    a QLineEdit: ``text`` / ``setText``, ``editingFinished`` on Enter and on focus-out; Enter never
+    adds a line break and pasted line breaks are dropped."""
+
+    editingFinished = Signal()  # noqa: N815 - QLineEdit's name
+    line_break_as = ""  # what a pasted line break becomes
+
+    def __init__(self, parent: QWidget | None = None, max_lines: int = 6) -> None:
+        super().__init__(parent)
+        self.max_lines = max_lines
+        self.setTabChangesFocus(True)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.textChanged.connect(self._text_changed)
+        self._fit_height()
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - QLineEdit's name
+        self.setPlainText(text)
+
+    def _text_changed(self) -> None:
+        text = self.toPlainText()
+        if "\n" in text or "\u2029" in text:  # a paste with line breaks: one paragraph
+            cursor = self.textCursor()
+            pos = cursor.position()
+            self.blockSignals(True)
+            self.setPlainText(text.replace("\u2029", "\n").replace("\n", self.line_break_as))
+            self.blockSignals(False)
+            cursor = self.textCursor()
+            cursor.setPosition(min(pos, len(self.toPlainText())))
+            self.setTextCursor(cursor)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        doc = self.document()
+        layout = doc.documentLayout()
+        height = 0.0
+        block = doc.begin()
+        while block.isValid():
+            height += layout.blockBoundingRect(block).height()
+            block = block.next()
+        line = self.fontMetrics().lineSpacing()
+        height = max(line, min(int(height + 0.5), line * self.max_lines))
+        frame = 2 * self.frameWidth() + int(2 * doc.documentMargin())
+        if self.height() != height + frame or self.minimumHeight() != height + frame:
+            self.setFixedHeight(height + frame)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.editingFinished.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.editingFinished.emit()
+
+
+class UnitTextEdit(WrappingLineEdit):
+    """牵头单位 / 责任单位 in the panel: names separated by 、, wrapped over as many lines as they need
+    (up to ``max_lines``); typing after the last 、 completes from the unit directory, as ``UnitPicker``.
+    Pasted lines (a column of names) become names separated by 、."""
+
+    line_break_as = "、"
+
+    def __init__(self, directory: UnitDirectory | None = None, parent: QWidget | None = None,
+                 max_lines: int = 8) -> None:
+        super().__init__(parent, max_lines)
+        self.setPlaceholderText("多个单位用“、”分隔")
+        self._completer = QCompleter(self)
+        self._completer.setWidget(self)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self._completer.setCompletionRole(KeyRole)
+        self._completer.setMaxVisibleItems(12)
+        self._completer.activated[QModelIndex].connect(lambda ix: self.complete_with(ix.data(FullNameRole)))
+        if directory is not None:
+            self._completer.setModel(directory.model)
+
+    def unit_completer(self) -> QCompleter:
+        return self._completer
+
+    def names(self) -> list[str]:
+        return split_unit_names(self.text())
+
+    def _cursor(self) -> int:
+        """The cursor position in Python characters (Qt counts UTF-16 units)."""
+        return _python_pos(self.text(), self.textCursor().position())
+
+    def current_prefix(self) -> str:
+        """The name being typed: the text after the last separator, up to the cursor."""
+        before = self.text()[:self._cursor()]
+        cut = max(before.rfind(s) for s in _UNIT_SEPARATORS)
+        return before[cut + 1:].strip()
+
+    def complete_with(self, full_name: str | None) -> None:
+        """Replace the name being typed (up to the next separator) with ``full_name``."""
+        if not full_name:
+            return
+        text, pos = self.text(), self._cursor()
+        before, after = text[:pos], text[pos:]
+        head = before[:max(before.rfind(s) for s in _UNIT_SEPARATORS) + 1]
+        nxt = min([i for i in (after.find(s) for s in _UNIT_SEPARATORS) if i >= 0], default=len(after))
+        new = head + full_name
+        self.setPlainText(new + after[nxt:])
+        cursor = self.textCursor()
+        cursor.setPosition(len(new.encode("utf-16-le")) // 2)
+        self.setTextCursor(cursor)
+
+    def _update_completion(self) -> None:
+        prefix = self.current_prefix()
+        popup = self._completer.popup()
+        if not prefix:
+            popup.hide()
+            return
+        self._completer.setCompletionPrefix(prefix)
+        if self._completer.completionCount() == 0:
+            popup.hide()
+            return
+        popup.setCurrentIndex(self._completer.completionModel().index(0, 0))
+        rect = self.cursorRect()
+        rect.setWidth(max(self.width(), popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width()))
+        rect.moveLeft(0)
+        self._completer.complete(rect)
+
+    def event(self, event: QEvent) -> bool:
+        """Tab / Shift+Tab on an open completion list take the highlighted name, then move on."""
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+                and self._completer.popup().isVisible():
+            popup = self._completer.popup()
+            index = popup.currentIndex()
+            popup.hide()
+            if index.isValid():
+                self.complete_with(index.data(FullNameRole))
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._completer.popup().isVisible() and event.key() in (
+                Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            event.ignore()  # the completer takes these
+            return
+        before = self.text()
+        super().keyPressEvent(event)
+        if self.text() != before and event.text():
+            self._update_completion()
+
+
 class DetailPanel(QWidget):
     """Editors for one task; disabled when no single task is selected."""
 
@@ -91,11 +259,11 @@ class DetailPanel(QWidget):
         self._extras_for: tuple[int, int] | None = None  # (task id, tab) whose extras were asked for
 
         self.number_label = QLabel()
-        self.title_edit = QLineEdit()
+        self.title_edit = WrappingLineEdit()
         self.text_edit = CommitTextEdit(lines=6)
         self.text_edit.setPlaceholderText("具体内容（光标处可拆分：Ctrl+Shift+S）")
-        self.lead_edit = UnitPicker(directory)
-        self.units_edit = UnitPicker(directory)
+        self.lead_edit = UnitTextEdit(directory)
+        self.units_edit = UnitTextEdit(directory)
         self.owner_edit = QLineEdit()
         self.deadline_edit = QLineEdit()
         self.deadline_edit.setPlaceholderText("如：9月底前、长期坚持")
@@ -379,14 +547,18 @@ class DetailPanel(QWidget):
         """The 具体内容 as typed and the cursor position in it, in Python characters (for 在光标处拆分)."""
         text = self.text_edit.toPlainText()
         utf16_pos = self.text_edit.textCursor().position()  # Qt counts UTF-16 units
-        return text, len(text.encode("utf-16-le")[:utf16_pos * 2].decode("utf-16-le", "ignore"))
+        return text, _python_pos(text, utf16_pos)
 
 
 def _paren(text: str) -> str:
     return f"（{text}）" if text else ""
 
 
-def _set_line(edit: QLineEdit, text: str) -> None:
+def _python_pos(text: str, utf16_pos: int) -> int:
+    return len(text.encode("utf-16-le")[:utf16_pos * 2].decode("utf-16-le", "ignore"))
+
+
+def _set_line(edit: QLineEdit | WrappingLineEdit, text: str) -> None:
     if edit.text() != text:
         edit.setText(text)
 

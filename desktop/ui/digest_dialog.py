@@ -5,13 +5,17 @@ kept in QSettings under ``digest/hideOnStart``), from 查看 → 到期提醒 an
 The content is ``Ledger.digest(today)`` (the start-up reader: no SQLAlchemy); ``today`` is a
 callable so tests fix the date. Double-clicking a task emits ``jump_requested(notice_id, task_id)``.
 "复制为文字" puts the list on the clipboard, for a reminder message to the units.
+
+Each task line says where the task is: the notice's short name (its 文号, else the year and the
+distinctive part of its title: ``short_notice_names``), the section(s) above the task and the task
+(``path_text``), then its units, due date and how many days are left or over.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,18 +24,25 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.domain import NoticeInfo, TaskRow
 from desktop.storage.ledger import Ledger, LedgerError
 from desktop.tracking.digest import Digest, DueItem
 
 from .messages import MessageBridge
+from .task_delegates import clipped_text, text_margin, wrapped_height
+from .window_fit import fit_to_screen
 
 HIDE_ON_START_KEY = "digest/hideOnStart"
+SEP = " › "  # notice › section › task
+COL_TASK, COL_UNITS, COL_DUE, COL_WHEN = range(4)
 DAYS = 7
 IdsRole = Qt.ItemDataRole.UserRole + 1  # (notice_id, task_id) on task items
 UnitRole = Qt.ItemDataRole.UserRole + 2  # the unit name on group items
@@ -45,10 +56,111 @@ def when_text(item: DueItem) -> str:
     return "今天到期" if item.due.days == 0 else f"{item.due.days} 天后到期"
 
 
-def task_label(item: DueItem) -> str:
+def _cut(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def task_label(item: DueItem, n: int = 28) -> str:
     r = item.row
-    name = r.title or (r.text[:40] + ("…" if len(r.text) > 40 else ""))
-    return f"{r.number}{name}"  # 一、… / （一）… / 1.…: the 序号 carries its own punctuation
+    return _cut(f"{r.number}{r.title or r.text}", n)  # 一、… / （一）… / 1.…: the 序号 carries its punctuation
+
+
+_TITLE_PREFIXES = ("印发", "转发", "下发")
+_TITLE_ENDINGS = ("的通知", "的函", "通知")
+
+
+def title_core(title: str) -> str:
+    """The distinctive part of a notice title: without the issuer before 关于, 印发/转发, book-title
+    marks and the closing 的通知 (乐至县人民政府办公室关于印发2023年…方案的通知 → 2023年…方案)."""
+    core = " ".join(title.split())
+    at = core.find("关于")
+    if 0 <= at <= 30:
+        core = core[at + 2:]
+    for prefix in _TITLE_PREFIXES:
+        if core.startswith(prefix):
+            core = core[len(prefix):]
+            break
+    for ending in _TITLE_ENDINGS:
+        if core.endswith(ending) and len(core) > len(ending):
+            core = core[:-len(ending)]
+            break
+    core = core.replace("《", "").replace("》", "").strip()
+    return core or title
+
+
+def short_notice_names(notices: list[NoticeInfo], n: int = 18) -> dict[int, str]:
+    """notice id → a short name that tells the notices apart: the 文号, else the year and the
+    distinctive part of the title; names that still coincide get the 成文日期 (else the number)."""
+    names: dict[int, str] = {}
+    for notice in notices:
+        if notice.doc_number and notice.doc_number.strip():
+            names[notice.id] = notice.doc_number.strip()
+            continue
+        core = title_core(notice.title)
+        year = notice.year or (notice.date.year if notice.date else None)
+        if year and str(year) not in core:
+            core = f"{year}年{core}"
+        names[notice.id] = _cut(core, n)
+    seen: dict[str, list[NoticeInfo]] = {}
+    for notice in notices:
+        seen.setdefault(names[notice.id], []).append(notice)
+    for name, same in seen.items():
+        if len(same) > 1:
+            for notice in same:
+                names[notice.id] = f"{name}（{notice.date.isoformat() if notice.date else f'#{notice.id}'}）"
+    return names
+
+
+def section_parts(row: TaskRow, rows_by_id: dict[int, TaskRow], n: int = 14) -> list[str]:
+    """The headings above ``row``: its top-level section and its parent (a deeper chain is shortened)."""
+    chain: list[TaskRow] = []
+    parent = rows_by_id.get(row.parent_id) if row.parent_id else None
+    while parent is not None and len(chain) < 20:
+        chain.append(parent)
+        parent = rows_by_id.get(parent.parent_id) if parent.parent_id else None
+    chain.reverse()
+    if len(chain) > 2:
+        chain = [chain[0], chain[-1]]
+    return [_cut(f"{a.number}{a.title or a.text}", n) for a in chain]
+
+
+def path_text(item: DueItem, notice_name: str, rows_by_id: dict[int, TaskRow]) -> str:
+    """通知 › 部分 › 任务: e.g. 川办发〔2024〕12号 › 一、着力扩大有效需求 › （二）培育壮大新型消费 › 1.以市场化…"""
+    parts = [notice_name] if notice_name else []
+    return SEP.join(parts + section_parts(item.row, rows_by_id) + [task_label(item)])
+
+
+class PathDelegate(QStyledItemDelegate):
+    """The 通知 › 部分 › 任务 column: wrapped to at most ``lines`` lines (the last one cut with "…")."""
+
+    def __init__(self, tree: QTreeWidget, lines: int = 2) -> None:
+        super().__init__(tree)
+        self.tree, self.lines = tree, lines
+
+    def _width(self, index: QModelIndex) -> int:
+        depth = 1
+        parent = index.parent()
+        while parent.isValid():
+            depth += 1
+            parent = parent.parent()
+        indent = self.tree.indentation() * (depth if self.tree.rootIsDecorated() else depth - 1)
+        return max(40, self.tree.header().sectionSize(index.column()) - indent - 2 * text_margin(self.tree))
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        if not index.parent().isValid():
+            return hint  # a unit's heading: one line
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        line = option.fontMetrics.lineSpacing()
+        height = min(wrapped_height(option.font, self._width(index), text), line * self.lines)
+        return QSize(hint.width(), max(hint.height(), height + 6))
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        if option.text and index.parent().isValid() and option.rect.height() > 0:
+            lines = max(1, min(self.lines, (option.rect.height() - 2) // option.fontMetrics.lineSpacing()))
+            option.text = clipped_text(option.font, self._width(index), option.text, lines)
 
 
 def summary_text(d: Digest) -> str:
@@ -76,21 +188,26 @@ class DigestDialog(QDialog):
         self.ledger, self.settings, self.today, self.messages, self.days = ledger, settings, today, messages, days
         self.digest: Digest | None = None
         self._titles: dict[int, str] = {}
+        self._names: dict[int, str] = {}  # notice id → short name
+        self._rows: dict[int, TaskRow] = {}  # task id → row, for the sections above a due task
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setObjectName("digestTree")
         self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["单位 / 任务", "情况", "完成时限", "通知"])
+        self.tree.setHeaderLabels(["单位 / 通知 › 部分 › 任务", "单位", "截止日期", "情况"])
         self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)  # a long path takes a second line rather than losing the task
+        self.tree.setItemDelegateForColumn(COL_TASK, PathDelegate(self.tree))
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(1, 96)
-        header.resizeSection(2, 110)
-        header.resizeSection(3, 220)
+        header.setSectionResizeMode(COL_TASK, QHeaderView.ResizeMode.Stretch)
+        fm = self.tree.fontMetrics()
+        header.resizeSection(COL_UNITS, fm.horizontalAdvance("省经济和信息化厅、省财政厅") + 16)
+        header.resizeSection(COL_DUE, fm.horizontalAdvance("2024-12-31") + 24)
+        header.resizeSection(COL_WHEN, fm.horizontalAdvance("逾期 365 天") + 24)
         self.hide_check = QCheckBox("启动时不再显示")
         self.hide_check.setChecked(_truthy(settings.value(HIDE_ON_START_KEY, False)))
         self.copy_button = QPushButton("复制为文字")
@@ -107,7 +224,7 @@ class DigestDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
-        self.resize(860, 520)
+        fit_to_screen(self, 860, 520)
 
         self.hide_check.toggled.connect(self._save_hide)
         self.tree.itemDoubleClicked.connect(self._activated)
@@ -122,11 +239,16 @@ class DigestDialog(QDialog):
         try:
             if digest is None:
                 digest = self.ledger.digest(self.today(), self.days)
-            self._titles = {n.id: n.title for n in self.ledger.notices()}
+            notices = self.ledger.notices()
+            ids = sorted({i.notice_id for i in digest.overdue + digest.due_soon})
+            trees = self.ledger.tasks_by_notice(ids) if ids else {}
         except LedgerError as e:
             if self.messages is not None:
                 self.messages.error(f"读取到期事项失败：{e}")
             return None
+        self._titles = {n.id: n.title for n in notices}
+        self._names = short_notice_names(notices)
+        self._rows = {r.id: r for rows in trees.values() for r in rows}
         self.digest = digest
         self.summary.setText(summary_text(digest))
         self.tree.clear()
@@ -142,22 +264,29 @@ class DigestDialog(QDialog):
             for item in overdue + soon:
                 group.addChild(self._task_item(item))
         self.tree.expandAll()
-        # one notice only: its title on every line says nothing
-        self.tree.setColumnHidden(3, len({i.notice_id for i in digest.overdue + digest.due_soon}) <= 1)
         return digest
+
+    def path(self, item: DueItem) -> str:
+        """通知 › 部分 › 任务 of a due item (its row's text)."""
+        return path_text(item, self._names.get(item.notice_id, ""), self._rows)
 
     def _task_item(self, item: DueItem) -> QTreeWidgetItem:
         r = item.row
-        deadline = r.deadline_text or (item.due.date.isoformat() if item.due.date else "")
         due = item.due.date.isoformat() if item.due.date else ""
-        node = QTreeWidgetItem([task_label(item), when_text(item), deadline, self._titles.get(item.notice_id, "")])
-        node.setData(0, IdsRole, (item.notice_id, r.id))
-        tip = "\n".join(x for x in (task_label(item), r.text, f"截止日期：{due}" if due else "",
-                                     "双击转到该任务") if x)
-        node.setToolTip(0, tip)
-        node.setToolTip(3, self._titles.get(item.notice_id, ""))
+        node = QTreeWidgetItem([self.path(item), "、".join(item.owners), due, when_text(item)])
+        node.setData(COL_TASK, IdsRole, (item.notice_id, r.id))
+        where = SEP.join(section_parts(r, self._rows, n=60))
+        tip = "\n".join(x for x in (f"《{self._titles.get(item.notice_id, '')}》", where,
+                                     task_label(item, 80), r.text if r.title else "",
+                                     f"完成时限：{r.deadline_text}" if r.deadline_text else "",
+                                     f"截止日期：{due}（{when_text(item)}）" if due else "",
+                                     "双击转到该任务") if x and x != "《》")
+        node.setToolTip(COL_TASK, tip)
+        node.setToolTip(COL_UNITS, "、".join(item.owners))
+        if r.deadline_text:
+            node.setToolTip(COL_DUE, r.deadline_text)
         if item.due.overdue:
-            node.setForeground(1, _RED)
+            node.setForeground(COL_WHEN, _RED)
         return node
 
     def units(self) -> list[str]:
@@ -182,9 +311,10 @@ class DigestDialog(QDialog):
             lines.append("")
             lines.append(f"【{unit}】")
             for item in overdue + soon:
-                title = self._titles.get(item.notice_id, "")
-                lines.append(f"  {task_label(item)}（{when_text(item)}；{item.row.deadline_text or ''}）"
-                             + (f" —《{title}》" if title else ""))
+                due = item.due.date.isoformat() if item.due.date else ""
+                when = "；".join(x for x in (when_text(item), item.row.deadline_text, f"截止 {due}" if due else "")
+                                if x)
+                lines.append(f"  {self.path(item)}（{when}）")
         return "\n".join(lines)
 
     def copy_text(self) -> None:

@@ -124,7 +124,9 @@ class EvidenceWidget(QWidget):
         self.remove_button.clicked.connect(self.remove_current)
         self.list.itemActivated.connect(lambda _item: self.open_current())
         self.list.currentRowChanged.connect(lambda _r: self._update_buttons())
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list, self.remove_current,
+        # activated= / context= as keywords: PySide6 ignores a context given after a callable (it would be
+        # a window shortcut, clashing with the table's Delete)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list, activated=self.remove_current,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self._update_buttons()
 

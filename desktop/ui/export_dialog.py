@@ -1,5 +1,10 @@
 """导出公文 dialog: choose the document, format, columns, rows and as-of date; preview it; export or print it.
 
+Formats: PDF and Word for every document; Excel (.xlsx, ``desktop.spreadsheets.writer`` — the same tables the
+command line's ``export --format xlsx`` writes) for the documents that are tables (``XLSX_KINDS``: not the
+落实情况报告, a 公文). The radio button is disabled for the report, and the clerk's Excel choice comes back
+when another table is chosen again.
+
 The preview is the PDF export itself, written to a temporary folder by a worker thread (progress bar,
 取消) a moment after the options last changed, and shown page by page (``PdfPreview``). 打印 and 打印预览
 paint the pages of that same PDF (``printing``). 导出 writes the chosen format to the chosen path, again in
@@ -30,6 +35,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -41,8 +47,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.documents import KINDS
-from desktop.documents.model import subject
+from desktop.documents.model import has_title, subject
+from desktop.documents.office import KEY as OFFICE_KEY
 from desktop.domain import NoticeInfo, TaskRow
+from desktop.spreadsheets.writer import XLSX_KINDS
 
 from .export_worker import ExportRequest, ExportWorker
 from .messages import MessageBridge
@@ -55,7 +63,10 @@ SCOPE_ALL, SCOPE_FILTERED, SCOPE_SELECTED = "all", "filtered", "selected"
 SCOPE_LABELS = {SCOPE_ALL: "整份通知", SCOPE_FILTERED: "当前筛选结果", SCOPE_SELECTED: "选中的行及其下级"}
 COLUMN_LABELS = {"owner": "责任人", "completion": "完成情况", "remark": "备注"}
 DATED_KINDS = ("open", "progress", "report")
-FORMAT_FILTERS = {"pdf": "PDF 文件 (*.pdf)", "docx": "Word 文档 (*.docx)"}
+FORMAT_FILTERS = {"pdf": "PDF 文件 (*.pdf)", "docx": "Word 文档 (*.docx)", "xlsx": "Excel 工作簿 (*.xlsx)"}
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel"}
+XLSX_TIP = "导出为 Excel 表格（.xlsx），可在 Excel 或 WPS 表格中继续编辑；内容与预览相同，已设好 A4 横向打印"
+XLSX_NOT_FOR_REPORT = "落实情况报告是公文，不能导出为 Excel 表格；请选 PDF 或 Word"
 ROW_UNIT, ROW_COLUMNS, ROW_DATE = 1, 4, 5  # rows of the options form
 _BAD_FILE_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -123,6 +134,7 @@ class ExportDialog(QDialog):
     exported = Signal(object)  # ExportResult
     export_failed = Signal(str)
     export_cancelled = Signal()
+    title_given = Signal(str)  # the title the clerk typed for a notice stored without one
 
     def __init__(self, source: ExportSource, messages: MessageBridge, settings: QSettings | None = None,
                  parent: QWidget | None = None, *, print_mode: bool = False, preview_delay: int = 350) -> None:
@@ -145,6 +157,7 @@ class ExportDialog(QDialog):
         self._rotate_touched = False
         self.last_result = None  # the last successful export's ExportResult
         self.preview_result = None  # the shown preview's ExportResult (font notes)
+        self._title_asked = False  # the preview asks for a missing title once; export asks again
 
         self._timer = QTimer(self, singleShot=True, interval=preview_delay, timeout=self.start_preview)
         self.report_editor = ReportEditor()
@@ -178,10 +191,13 @@ class ExportDialog(QDialog):
         self.unit_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.pdf_radio = QRadioButton("PDF")
         self.docx_radio = QRadioButton("Word（.docx）")
+        self.xlsx_radio = QRadioButton("Excel（.xlsx）")
+        self.xlsx_radio.setToolTip(XLSX_TIP)
         self.pdf_radio.setChecked(True)
+        self._chosen_fmt = "pdf"  # the clerk's choice, kept while a kind cannot have it (the report: no Excel)
         self.format_group = QButtonGroup(self)
         fmt_row = QHBoxLayout()
-        for b in (self.pdf_radio, self.docx_radio):
+        for b in (self.pdf_radio, self.docx_radio, self.xlsx_radio):
             self.format_group.addButton(b)
             fmt_row.addWidget(b)
         fmt_row.addStretch(1)
@@ -257,7 +273,7 @@ class ExportDialog(QDialog):
         for c in self.column_checks.values():
             c.toggled.connect(self._options_changed)
         self.date_edit.dateChanged.connect(self._date_changed)
-        self.format_group.buttonToggled.connect(lambda *_: self._update_buttons())
+        self.format_group.buttonToggled.connect(self._format_toggled)
         self.report_editor.edited.connect(self._options_changed)
         self.report_editor.redraft_requested.connect(self._redraft_clicked)
         return scroll
@@ -329,11 +345,9 @@ class ExportDialog(QDialog):
         return row
 
     def _fit_to_screen(self) -> None:
-        screen = self.screen().availableGeometry() if self.screen() else None
-        w, h = 1240, 820
-        if screen is not None and screen.width() > 200:
-            w, h = min(w, int(screen.width() * 0.94)), min(h, int(screen.height() * 0.92))
-        self.resize(w, h)
+        from .window_fit import fit_to_screen
+
+        fit_to_screen(self, 1240, 820)
 
     # --- options ---------------------------------------------------------------------------------
     def kind(self) -> str:
@@ -342,11 +356,33 @@ class ExportDialog(QDialog):
     def set_kind(self, kind: str) -> None:
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
 
+    def _format_buttons(self) -> dict[str, QRadioButton]:
+        return {"pdf": self.pdf_radio, "docx": self.docx_radio, "xlsx": self.xlsx_radio}
+
     def fmt(self) -> str:
-        return "docx" if self.docx_radio.isChecked() else "pdf"
+        return next((f for f, b in self._format_buttons().items() if b.isChecked()), "pdf")
 
     def set_format(self, fmt: str) -> None:
-        (self.docx_radio if fmt == "docx" else self.pdf_radio).setChecked(True)
+        """Choose ``fmt`` ('pdf' | 'docx' | 'xlsx'); Excel for the report falls back to PDF (and comes
+        back when a table is chosen)."""
+        self._chosen_fmt = fmt if fmt in FORMAT_FILTERS else "pdf"
+        self._show_format()
+
+    def _show_format(self) -> None:
+        fmt = self._chosen_fmt
+        if fmt == "xlsx" and self.kind() not in XLSX_KINDS:
+            fmt = "pdf"
+        button = self._format_buttons()[fmt]
+        if not button.isChecked():
+            self.format_group.blockSignals(True)
+            button.setChecked(True)
+            self.format_group.blockSignals(False)
+        self._update_buttons()
+
+    def _format_toggled(self, button, checked: bool) -> None:
+        if checked:
+            self._chosen_fmt = next(f for f, b in self._format_buttons().items() if b is button)
+        self._update_buttons()
 
     def scope(self) -> str:
         return next((s for s, b in self.scope_buttons.items() if b.isChecked()), SCOPE_ALL)
@@ -405,6 +441,9 @@ class ExportDialog(QDialog):
         self.form.setRowVisible(ROW_COLUMNS, kind == "table")
         self.form.setRowVisible(ROW_DATE, kind in DATED_KINDS)
         self.report_group.setVisible(kind == "report")
+        self.xlsx_radio.setEnabled(kind in XLSX_KINDS)
+        self.xlsx_radio.setToolTip(XLSX_TIP if kind in XLSX_KINDS else XLSX_NOT_FOR_REPORT)
+        self._show_format()
         if kind in ("units", "report"):
             self._fill_units()
         if kind == "report" and not self.report_editor.has_draft():
@@ -431,8 +470,62 @@ class ExportDialog(QDialog):
         self._options_changed()
 
     def redraft(self) -> None:
-        """Fill the report editor with a fresh draft for the current rows and date."""
-        self.report_editor.set_info(draft_report(self.source.notice, self.rows(), self.as_of(), self.unit()))
+        """Fill the report editor with a fresh draft for the current rows and date (署名: the reporting unit,
+        else the office's own name)."""
+        info = draft_report(self.source.notice, self.rows(), self.as_of(), self.unit())
+        if not (info.signer or "").strip() and self.office():
+            info = dataclasses.replace(info, signer=self.office())
+        self.report_editor.set_info(info)
+
+    # --- what every document needs: the notice's title, the report's 署名 -------------------------------------
+    def ask_title(self) -> str | None:
+        """The notice's title, typed by the clerk (None: cancelled)."""
+        text, ok = QInputDialog.getText(self, "填写通知标题", "这份通知没有读到标题，导出的文档要用它作标题，报告正文也要引用它。\n"
+                                        "请输入通知的标题：")
+        return text.strip() if ok and text.strip() else None
+
+    def ensure_title(self) -> bool:
+        """True when the notice has a title to print; a notice stored without one (or with the placeholder
+        "（无标题通知）") gets the one the clerk types now (``title_given``), never a placeholder."""
+        if has_title(self.source.notice):
+            return True
+        self._title_asked = True
+        title = self.ask_title()
+        if not title:
+            return False
+        self.source.notice = dataclasses.replace(self.source.notice, title=title)
+        self.title_given.emit(title)
+        if self.kind() == "report" and not self.report_editor.touched:
+            self.redraft()
+        self._options_changed()
+        return True
+
+    def office(self) -> str:
+        """The office's own name (the report's 署名), a setting asked once."""
+        value = self.settings.value(OFFICE_KEY, "") if self.settings is not None else getattr(self, "_office", "")
+        return str(value or "").strip()
+
+    def ask_office(self) -> str | None:
+        text, ok = QInputDialog.getText(self, "本单位名称", "落实情况报告以本单位名称署名（只需填写一次，以后自动使用）。\n"
+                                        "请输入本单位名称：")
+        return text.strip() if ok and text.strip() else None
+
+    def ensure_signer(self) -> bool:
+        """For the report: True when it has a 署名, asking for the office's name (once) when it has none."""
+        if self.kind() != "report" or (self.report_editor.info().signer or "").strip():
+            return True
+        if not self.office():
+            name = self.ask_office()
+            if not name:
+                return False
+            if self.settings is not None:
+                self.settings.setValue(OFFICE_KEY, name)
+            self._office = name
+        touched = self.report_editor.touched
+        self.report_editor.set_info(dataclasses.replace(self.report_editor.info(), signer=self.office()))
+        self.report_editor.touched = touched
+        self._options_changed()
+        return True
 
     def _redraft_clicked(self) -> None:
         if self.report_editor.touched and not self.messages.confirm(
@@ -461,7 +554,7 @@ class ExportDialog(QDialog):
         self.print_preview_button.setEnabled(fresh and not exporting)
         self.export_button.setEnabled(not exporting and bool(self.source.rows or self.kind() == "report"))
         self.options_panel.setEnabled(not exporting)
-        self.export_button.setText("导出 Word…" if self.fmt() == "docx" else "导出 PDF…")
+        self.export_button.setText(f"导出 {FORMAT_NAMES[self.fmt()]}…")
 
     def preview_is_current(self) -> bool:
         return self._preview_version == self._version and self.preview.page_count() > 0
@@ -502,6 +595,13 @@ class ExportDialog(QDialog):
                 self._job.cancel()  # its end starts the preview of the new options
             return
         if self._preview_paused or self.preview_is_current():
+            return
+        if not has_title(self.source.notice):
+            if not self._title_asked and self.ensure_title():
+                return  # the options changed: the timer starts the preview
+            self.preview.set_pages(None)
+            self.preview.set_message("这份通知没有标题。点“导出…”时填写标题，预览随后生成。")
+            self._set_status("需要通知的标题。")
             return
         self._previews += 1
         out = self._tmp / f"preview-{self._previews}.pdf"
@@ -615,6 +715,8 @@ class ExportDialog(QDialog):
 
     def choose_path_and_export(self) -> None:
         """导出…: ask where (last-used folder, name from the title), then write."""
+        if not self.ensure_title() or not self.ensure_signer():
+            return
         fmt = self.fmt()
         path, _ = QFileDialog.getSaveFileName(self, "导出公文", str(self.default_path()), FORMAT_FILTERS[fmt])
         if not path:
@@ -627,6 +729,8 @@ class ExportDialog(QDialog):
     def export_to(self, out: Path | str) -> bool:
         """Write the document in the chosen format to ``out`` in a worker; False when busy exporting."""
         out = Path(out)
+        if not self.ensure_title():
+            return False
         if self._job is not None:
             if self._job_kind == "export":
                 return False

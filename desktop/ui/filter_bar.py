@@ -2,13 +2,23 @@
 
 单位 offers 全部单位, （无责任单位） (items with no lead or responsible unit, their own or a parent's)
 and the directory; 状态 offers 未完成 and each status; 时限 offers 已逾期, 7天内到期, 本周/本月到期 …
-(due dates in force, as the digest counts them).
+(due dates in force, as the digest counts them). The search field shows the longest placeholder that fits
+its width (the keys are in its tooltip), so the placeholder is never cut and never widens the window.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyleOptionFrame,
+    QToolButton,
+    QWidget,
+)
 
 from desktop.domain import Status
 
@@ -19,16 +29,41 @@ ALL_UNITS = "全部单位"
 NO_UNIT = "（无责任单位）"
 _NO_UNIT_DATA = "\x00no-unit"  # combo data of the NO_UNIT entry
 ALL_STATUSES = "全部状态"
+#: the search field's placeholder, longest first: the longest that fits the field is shown, never a cut one
+SEARCH_PLACEHOLDERS = ("查找任务名称、内容、单位、责任人", "查找任务、单位、责任人", "查找")
+SEARCH_TIP = "按任务名称、具体内容、牵头/责任单位、责任人查找（Ctrl+F）；按 Esc 清除"
 
 
 class _SearchEdit(QLineEdit):
+    """The search field: Esc clears; the placeholder is the longest of ``SEARCH_PLACEHOLDERS`` that fits."""
+
     escaped = Signal()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() == Qt.Key.Key_Escape:
             self.escaped.emit()
             return
         super().keyPressEvent(event)
+
+    def text_room(self) -> int:
+        """Pixels the text (or placeholder) gets: the contents less the text margins, the line edit's
+        2 px inner margins and the clear button's room."""
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        contents = self.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, self)
+        margins = self.textMargins()
+        clear = max((b.width() for b in self.findChildren(QToolButton)), default=0)
+        return contents.width() - margins.left() - margins.right() - 4 - clear
+
+    def fit_placeholder(self) -> None:
+        room, fm = self.text_room(), self.fontMetrics()
+        text = next((t for t in SEARCH_PLACEHOLDERS if fm.horizontalAdvance(t) <= room), SEARCH_PLACEHOLDERS[-1])
+        if text != self.placeholderText():
+            self.setPlaceholderText(text)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_placeholder()
 
 
 class FilterBar(QWidget):
@@ -41,7 +76,9 @@ class FilterBar(QWidget):
         self.setObjectName("filterBar")
         self.directory = directory
         self.text_edit = _SearchEdit()
-        self.text_edit.setPlaceholderText("查找：任务名称、内容、单位、责任人…（Ctrl+F，Esc 清除）")
+        self.text_edit.setObjectName("searchEdit")
+        self.text_edit.setPlaceholderText(SEARCH_PLACEHOLDERS[0])
+        self.text_edit.setToolTip(SEARCH_TIP)
         self.text_edit.setClearButtonEnabled(True)
         self.unit_combo = QComboBox()
         self.unit_combo.setMinimumContentsLength(8)

@@ -48,11 +48,32 @@ from .task_controller import TaskController
 from .task_model import TaskTreeModel
 from .task_view import TaskView
 from .unit_picker import UnitDirectory
+from .window_fit import fit_to_screen
 from .year_box import YearBox
 
-FILE_FILTER = "通知文件 (*.docx *.txt *.html *.htm *.mht *.mhtml *.pdf *.xlsx *.doc *.wps);;所有文件 (*)"
-START_HINT = ("选择收到的通知文件（.docx、.txt、网页、PDF、.xlsx），\n"
+FILE_FILTER = ("通知文件 (*.docx *.txt *.html *.htm *.mht *.mhtml *.pdf *.ofd *.xlsx *.xls *.et *.doc *.wps "
+               "*.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)")
+START_HINT = ("选择收到的通知文件（.docx、.txt、网页、PDF、OFD、.xlsx/.xls、扫描件或照片），\n"
               "或复制通知全文后在此按 Ctrl+V 粘贴。")
+
+
+def page_images_view(images: list[bytes]) -> QWidget:
+    """The scanned pages (PNG) one under the other, scrollable."""
+    from PySide6.QtGui import QPixmap
+    from PySide6.QtWidgets import QScrollArea
+
+    box = QWidget()
+    column = QVBoxLayout(box)
+    for data in images:
+        pixmap = QPixmap()
+        pixmap.loadFromData(data, "PNG")
+        label = QLabel()
+        label.setPixmap(pixmap.scaledToWidth(min(pixmap.width(), 900), Qt.TransformationMode.SmoothTransformation))
+        column.addWidget(label)
+    area = QScrollArea()
+    area.setObjectName("pageImages")
+    area.setWidget(box)
+    return area
 
 
 def doubtful_rows(parsed, rows) -> dict[int, str]:
@@ -101,18 +122,9 @@ class ImportDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Paste, self, activated=self.paste_clipboard,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.setAcceptDrops(True)
-        self._fit_to_screen()
-
-    def _fit_to_screen(self) -> None:
-        """1200×760 where the screen allows, never taller or wider than the space the taskbar leaves
-        (a 1366×768 laptop): the 接受并保存 button stays on screen."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        avail = screen.availableGeometry() if screen is not None else None
-        if avail is None:
-            self.resize(1200, 760)
-            return
-        frame = 40  # the window manager's title bar and borders
-        self.resize(min(1200, avail.width() - 16), min(760, avail.height() - frame))
+        # 1200×760 where the screen allows, never more than the space the taskbar leaves (a 1366×768
+        # laptop): the 接受并保存 button stays on screen
+        fit_to_screen(self, 1200, 760)
 
     # --- start page ------------------------------------------------------------------------------
     def _start_page(self) -> QWidget:
@@ -345,6 +357,9 @@ class ImportDialog(QDialog):
         self.left_tabs.addTab(left, "通知原文")
         self.left_tabs.addTab(self.grid_panel, "表格（指定各列）")
         self.left_tabs.setTabEnabled(1, bool(self.parsed.tables))
+        images = getattr(self.document, "page_images", None) or []
+        if images:  # read by OCR: the page beside the text, to check every task against it
+            self.left_tabs.addTab(page_images_view(images), "页面图像（OCR 识别，请核对）")
         self.source_actions = SourceActions(self)
         split.addWidget(self.left_tabs)
         split.addWidget(right)

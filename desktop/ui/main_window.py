@@ -42,6 +42,7 @@ from .task_model import TaskTreeModel
 from .task_view import TaskView
 from .tracking_controller import TrackingController
 from .unit_picker import UnitDirectory
+from .window_fit import keep_on_screen
 
 if TYPE_CHECKING:  # imported when first used: pypdfium2 and QtPrintSupport stay out of the start-up path
     from .export_dialog import ExportDialog, ExportSource
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self._default_size()
         self.resizeDocks([self.notice_dock, self.detail_dock], [230, 300], Qt.Orientation.Horizontal)
         self._restore_settings()
+        keep_on_screen(self)  # a geometry saved on a bigger screen is shrunk to this one's
         self.setAcceptDrops(True)
         if self.notice_list.current_id() is None:
             ids = self.notice_list.notice_ids()
@@ -132,12 +134,16 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions
         file_menu = self.menuBar().addMenu("文件(&F)")
-        file_menu.addAction(a.new_notice)
+        # 导入 first (menu and toolbar): bringing in the notice they received is what a new clerk came to do
         self.import_action = QAction("导入通知…", self)
+        self.import_action.setObjectName("importNotice")
+        self.import_action.setIconText("导入通知")
+        self.import_action.setIcon(QApplication.style().standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
         self.import_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.import_action.setToolTip("导入通知（Ctrl+O）\n打开收到的通知文件（Word、PDF、网页、Excel 或文本），生成任务分解表")
         self.import_action.setStatusTip("从 .docx、.txt、网页、PDF、.xlsx 或粘贴的文字导入通知，生成任务分解表")
         self.import_action.triggered.connect(lambda: self.import_notice())
-        file_menu.addAction(self.import_action)
+        file_menu.addActions([self.import_action, a.new_notice])
         file_menu.addActions([self.notice_list.edit_action, self.notice_list.delete_action])
         file_menu.addSeparator()
         self.export_action = QAction("导出公文…", self)
@@ -146,7 +152,7 @@ class MainWindow(QMainWindow):
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.setIcon(QApplication.style().standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
         self.export_action.setToolTip("导出公文（Ctrl+E）\n任务分解表、单位任务清单、未完成事项清单、汇总表、落实情况报告")
-        self.export_action.setStatusTip("把当前通知导出为 PDF 或 Word 公文，导出前可预览")
+        self.export_action.setStatusTip("把当前通知导出为 PDF、Word 公文或 Excel 表格，导出前可预览")
         self.export_action.triggered.connect(lambda: self.export_document())
         self.print_action = QAction("打印…", self)
         self.print_action.setObjectName("printDocument")
@@ -174,7 +180,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("工具栏", self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        a.fill_toolbar(toolbar)
+        a.fill_toolbar(toolbar, lead=[self.import_action])
         toolbar.addSeparator()
         toolbar.addAction(self.export_action)
         self.addToolBar(toolbar)
@@ -424,13 +430,12 @@ class MainWindow(QMainWindow):
             value = s.value(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 restore(value)
-        self.view.restore_header_state(s.value("taskView/header2"), s.value("taskView/header"))
+        self.view.use_settings(s)  # the clerk's shown / hidden columns and widths (taskView/columns)
 
     def save_settings(self) -> None:
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
-        s.setValue("taskView/header2", self.view.header().saveState())  # 2: with the 落实情况 column
         if self.controller.notice_id is not None:
             s.setValue("window/lastNotice", self.controller.notice_id)
         s.sync()

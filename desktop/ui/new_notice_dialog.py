@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import NoticeInfo
 
+from .window_fit import fit_to_screen
+
 _NO_DATE = QDate(1990, 1, 1)
 _NO_YEAR = 1990
 
@@ -72,6 +74,7 @@ class NewNoticeDialog(QDialog):
         self.date_edit.dateChanged.connect(self._date_changed)
         self.title_edit.textChanged.connect(self._update_ok)
         self._update_ok()
+        fit_to_screen(self)
 
     def _mark_year(self, _value: int) -> None:
         self._year_touched = True

@@ -1,6 +1,7 @@
 """The preview pane: one page of a PDF at a time, with page navigation and zoom.
 
-Pages are rendered on demand (only the page on screen, at the zoom and the screen's pixel ratio),
+Pages are rendered on demand (only the page on screen, at the zoom and the screen's device pixel ratio —
+a 150% or 200% display gets 1.5× or 2× the pixels, drawn again when the window moves to another screen),
 so a 200-page table previews as fast as a one-page report. The pane does not own the PDF's file:
 ``set_pages`` hands it an open ``PdfPages`` and takes back (closes) the previous one.
 """
@@ -169,6 +170,13 @@ class PdfPreview(QWidget):
                 and isinstance(self.zoom_combo.currentData(), str):
             self._resize_timer.start()
         return super().eventFilter(obj, event)
+
+    def event(self, event) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.DevicePixelRatioChange:
+            self._render()  # moved to a screen with another scaling: as many pixels as it shows
+        return super().event(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.set_pages(None)

@@ -3,15 +3,17 @@
 The widget never calls storage: it emits ``add_requested(date, text, who)``,
 ``edit_requested(entry_id, {field: value})`` and ``delete_requested(entry_id)``; the tracking
 controller pushes the undo commands and calls ``set_entries`` with the stored log. The 填报人 field
-starts with the last name used (the controller remembers it in QSettings).
+starts with the last name used (the controller remembers it in QSettings). Ctrl+Enter in the text box
+adds the entry: the box claims the key (``EntryTextEdit``), so the window's 插入同级 (Ctrl+Enter elsewhere)
+does not fire there and Qt sees no ambiguous shortcut.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -32,7 +34,34 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import ProgressEntry
 
+from .window_fit import fit_to_screen
+
 EntryRole = Qt.ItemDataRole.UserRole + 1
+SUBMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def is_submit_key(event: QKeyEvent) -> bool:
+    """Ctrl+Enter (main or keypad Enter)."""
+    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return event.key() in SUBMIT_KEYS and mods == Qt.KeyboardModifier.ControlModifier
+
+
+class EntryTextEdit(QPlainTextEdit):
+    """The 落实情况 text box: Ctrl+Enter emits ``submitted`` and is taken before any window shortcut."""
+
+    submitted = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and is_submit_key(event):
+            event.accept()  # ours: the window's 插入同级 (Ctrl+Enter) must not fire while typing here
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if is_submit_key(event):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
 
 
 def _date_edit(day: dt.date) -> QDateEdit:
@@ -68,6 +97,7 @@ class ProgressEntryDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self._update_ok()
+        fit_to_screen(self)
 
     def _update_ok(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.text_edit.toPlainText().strip()))
@@ -97,11 +127,13 @@ class ProgressLogWidget(QWidget):
         self.date_edit.setToolTip("进展发生的日期")
         self.who_edit = QLineEdit()
         self.who_edit.setPlaceholderText("填报人")
-        self.text_edit = QPlainTextEdit()
+        self.text_edit = EntryTextEdit()
+        self.text_edit.setObjectName("progressText")
         self.text_edit.setPlaceholderText("本次落实情况，如：已完成改厕320户，正在验收（Ctrl+Enter 添加）")
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         self.add_button = QPushButton("添加记录")
+        self.add_button.setToolTip("添加这条落实情况记录（在输入框中按 Ctrl+Enter）")
         self.add_button.setDefault(False)
         self.add_button.setEnabled(False)
 
@@ -142,13 +174,14 @@ class ProgressLogWidget(QWidget):
         self.text_edit.textChanged.connect(
             lambda: self.add_button.setEnabled(bool(self.text_edit.toPlainText().strip())))
         self.add_button.clicked.connect(self.submit)
-        QShortcut(QKeySequence("Ctrl+Return"), self.text_edit, self.submit,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.text_edit.submitted.connect(self.submit)
         self.edit_button.clicked.connect(lambda: self.edit_entry())
         self.delete_button.clicked.connect(self.delete_current)
         self.list.itemDoubleClicked.connect(lambda _item: self.edit_entry())
         self.list.currentRowChanged.connect(lambda _r: self._update_buttons())
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list, self.delete_current,
+        # activated= / context= as keywords: PySide6 ignores a context given after a callable (it would be
+        # a window shortcut, clashing with the table's Delete)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list, activated=self.delete_current,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.set_entries([])
 

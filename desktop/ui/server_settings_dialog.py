@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .window_fit import fit_to_screen
+
 SETTINGS_KEY = "server/db_url"
 
 
@@ -96,6 +98,7 @@ class ServerSettingsDialog(QDialog):
         self.server.toggled.connect(self._update)
         self.test_button.clicked.connect(self.test)
         self._update()
+        fit_to_screen(self, 600)  # wide enough for a server address; as tall as its content
 
     def _update(self) -> None:
         on = self.server.isChecked()

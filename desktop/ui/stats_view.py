@@ -46,6 +46,7 @@ from desktop.storage.ledger import Ledger, LedgerError
 from desktop.tracking.stats import UnitStats
 
 from .messages import MessageBridge
+from .window_fit import fit_to_screen
 
 ROLE_LABELS = {UnitRole.LEAD: "牵头", UnitRole.RESPONSIBLE: "责任"}
 HEADERS = ("单位", "角色", "任务数", "已完成", "未完成", "其中逾期", "按时完成", "完成情况")
@@ -267,7 +268,7 @@ class StatsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
         layout.addLayout(bottom)
-        self.resize(940, 600)
+        fit_to_screen(self, 940, 600)
 
         self._fill_scopes(notice_id)
         self.scope_combo.currentIndexChanged.connect(lambda _i: self.refresh())

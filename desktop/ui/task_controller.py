@@ -37,6 +37,11 @@ from .undo_commands import (
 )
 from .unit_picker import UnitDirectory
 
+#: the table's hint on an empty ledger (first start): import is the first thing to do
+HINT_EMPTY_LEDGER = ("台账中还没有通知。\n\n请点工具栏最左边的“导入通知”（Ctrl+O），\n"
+                     "选择收到的通知文件（Word、PDF、网页、Excel 或文本），程序会自动生成任务分解表。\n"
+                     "也可以把文件直接拖到这个窗口。")
+
 Move = tuple[int, int | None, int]
 
 
@@ -106,6 +111,8 @@ class TaskController(QObject):
         """Show a notice's tasks (None = none). Each notice keeps its own undo stack."""
         self.commit_pending()
         if notice_id == self.notice_id:
+            if notice_id is None:  # still none (the window's start on an empty ledger): the right hint
+                self.view.hint = self._no_notice_hint()
             return
         if self.notice_id is not None:
             self._collapsed[self.notice_id] = set(self.view.collapsed_ids)
@@ -182,11 +189,19 @@ class TaskController(QObject):
         self.view.set_row_count_hint(len(rows))
         self.model.set_rows(rows, *(result or (None, None)))
         if self.notice_id is None:
-            self.view.hint = HINT_NO_NOTICE
+            self.view.hint = self._no_notice_hint()
         else:
             self.view.hint = HINT_NO_MATCH if rows else HINT_EMPTY
         self.view.restore_expanded()
         self._update_counts()
+
+    def _no_notice_hint(self) -> str:
+        """No notice shown: choose one, or — the ledger is empty — import the first."""
+        try:
+            empty = not self.ledger.notices()
+        except LedgerError:
+            empty = False  # not knowing, keep the usual hint
+        return HINT_EMPTY_LEDGER if empty else HINT_NO_NOTICE
 
     def set_filter(self, flt: TaskFilter) -> None:
         """Filter in Python over the loaded rows (ancestors of matches stay), then reset the model."""

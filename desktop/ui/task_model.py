@@ -57,6 +57,7 @@ _FLAGS_EDITABLE = _FLAGS | Qt.ItemFlag.ItemIsEditable
 _LEAF_FLAGS = _FLAGS | Qt.ItemFlag.ItemNeverHasChildren
 _LEAF_FLAGS_EDITABLE = _FLAGS_EDITABLE | Qt.ItemFlag.ItemNeverHasChildren
 
+_TOP_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 _AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # default 'parent' argument (never modified)
 
@@ -87,6 +88,7 @@ class TaskTreeModel(QAbstractItemModel):
         self.year: int | None = None  # the notice's 年度 (全年 and recurring deadlines)
         self._derived_for: tuple[dt.date, int | None] | None = None
         self._notes: dict[int, str] = {}  # task id → why the row should be checked (import review)
+        self.rows_version = 0  # +1 whenever set_rows brings other rows (not for a filter change)
 
     # --- loading ------------------------------------------------------------------------------
     def set_notes(self, notes: dict[int, str]) -> None:
@@ -112,6 +114,7 @@ class TaskTreeModel(QAbstractItemModel):
         if not same:
             self._derive()
             self._derived_for = derived
+            self.rows_version += 1
         self.endResetModel()
 
     def set_filter(self, shown: set[int] | None, matched: set[int] | None) -> None:
@@ -314,8 +317,8 @@ class TaskTreeModel(QAbstractItemModel):
             if col == COL_STATUS and r.status == Status.DONE:
                 return _DONE_BRUSH
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_NUMBER, COL_STATUS):
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _TOP_LEFT  # every cell starts at the row's first line (rows of wrapped text)
         if role == TaskIdRole:
             return r.id
         if role == TaskRowRole:

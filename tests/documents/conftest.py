@@ -1,4 +1,5 @@
-"""Document tests run against the bundled fonts only, whatever this machine has installed."""
+"""Document tests run against the bundled fonts only, whatever this machine has installed, and keep the font
+cache (``font_cache``) in a temporary folder."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +9,15 @@ import pytest
 from tests.documents.sample import NOTICE, make_rows
 
 TODAY = dt.date(2023, 7, 15)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _bundled_fonts_and_cache(tmp_path_factory):
+    """For module- and session-wide exports too (set before them)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NOTICEDESK_FONT_DIRS", str(tmp_path_factory.mktemp("no-fonts")))
+        mp.setenv("NOTICEDESK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -162,8 +162,10 @@ def test_open_items_fall_back_to_responsible_and_parent_units(tmp_path, notice):
     rows = [sec, only_units, group, item]
     out = tmp_path / "o.pdf"
     export("open", notice, rows, "pdf", out, today=TODAY)
-    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
-    assert "县财政局（1项，其中逾期1项）" in text and "县审计局（1项）" in text and NO_UNIT not in text
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(str(out)).pages))
+    # one row per item, its units (of the row, else of its task) in their column; lateness without day counts
+    assert "公开预决算" in text and "县财政局" in text and "县审计局" in text and NO_UNIT not in text
+    assert "推进中已超期" in text and "共2项，其中1项已超过完成时限" in text and "15天" not in text
     docx_out = tmp_path / "r.pdf"
     export("report", notice, copy.deepcopy(rows), "pdf", docx_out, today=TODAY)
     report = "".join(p.extract_text() for p in PdfReader(str(docx_out)).pages)

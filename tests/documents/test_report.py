@@ -62,7 +62,7 @@ def test_report_drafts_a_body_when_none_given(tmp_path, notice, rows):
     out = tmp_path / "r.pdf"
     export("report", notice, rows, "pdf", out, today=TODAY)
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
-    assert "截至2023年7月15日" in text and "特此报告。" in text and "逾期" in text
+    assert "截至2023年7月15日" in text and "特此报告。" in text and "已超过完成时限" in text
 
 
 FULL = ReportInfo(title=None, recipients="X县人民政府办公室", signer="X县数据资源局", date=dt.date(2023, 7, 20),
@@ -127,9 +127,13 @@ def test_draft_report_fills_every_field_from_the_tasks(notice, rows):
     text = "".join(body)
     assert "已印发实施方案" in text  # the 落实情况 notes of the tasks
     assert "负责" in text and "未明确" not in text  # open tasks with their units
-    assert "完成率" in text and "逾期" in text
+    assert "完成率" in text and "已超过完成时限" in text
+    assert not re.search(r"\d+天", text) and "逾期" not in text  # one sentence a group, no day counts
+    assert "时限：2023年9月底前" in text and "时限：长期坚持" in text  # deadlines as the notice wrote them
     all_units = draft_report(notice, rows, TODAY)
     assert all_units.signer == "" and all_units.printed_on is None and len("".join(all_units.body)) > len(text)
+    signed = draft_report(notice, rows, TODAY, office="X县人民政府办公室")
+    assert signed.signer == "X县人民政府办公室" and signed.header == "" and signed.printed_by == ""
 
 
 def test_draft_varies_with_the_data(notice, rows):

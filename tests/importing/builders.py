@@ -21,6 +21,9 @@ def corpus_blocks(path: Path) -> list:
     return recognise(read_text_bytes(path.read_bytes()).blocks)
 
 
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
 def _merge_columns(table: Table) -> set[int]:
     header = next((r for r in table.rows if sum(1 for c in r if role_of(c)) >= 3), table.rows[0])
     cols, prev = set(), None
@@ -32,8 +35,10 @@ def _merge_columns(table: Table) -> set[int]:
     return cols
 
 
-def make_docx(blocks: list, path: Path) -> Path:
-    """A real .docx: paragraphs, Word tables with vertically merged grouping cells, header and footer."""
+def make_docx(blocks: list, path: Path, textbox: bool = True, ruled: bool = False, repeat_header: bool = False) -> Path:
+    """A real .docx: paragraphs, Word tables with vertically merged grouping cells, header and footer.
+    ``textbox``: a text box (not body text) in the first paragraph; ``ruled``: tables with cell borders
+    ("Table Grid"); ``repeat_header``: each table's first row repeats at the top of every page."""
     import docx
     from docx.oxml import parse_xml
 
@@ -46,6 +51,10 @@ def make_docx(blocks: list, path: Path) -> Path:
         if isinstance(b, Table):
             width = max(len(r) for r in b.rows)
             t = d.add_table(rows=len(b.rows), cols=width)
+            if ruled:
+                t.style = "Table Grid"
+            if repeat_header:
+                t.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader xmlns:w="{W_NS}"/>'))
             for r, row in enumerate(b.rows):
                 for c in range(width):
                     t.cell(r, c).text = row[c] if c < len(row) else ""
@@ -61,7 +70,7 @@ def make_docx(blocks: list, path: Path) -> Path:
                     r += 1
         else:
             p = d.add_paragraph(b)
-            if first and b.strip():
+            if first and b.strip() and textbox:
                 # a text box whose text must be ignored
                 p.runs[0]._r.append(parse_xml(
                     '<w:pict xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
@@ -123,3 +132,107 @@ def make_mht(page: str, charset: str = "gb18030") -> bytes:
     part = MIMEText(page.replace('charset="utf-8"', f'charset="{charset}"'), "html", charset)
     msg.attach(part)
     return msg.as_bytes()
+
+
+def render_page(blocks: list, dpi: int = 200, font_pt: float = 10.5) -> list:
+    """The notice printed on A4 pages as images (PIL), as a scanner would give them: paragraphs wrapped to
+    the text width, tables drawn with rules and their cells wrapped to the column widths."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.conftest import REPO
+
+    scale = dpi / 72
+    width, height = int(595 * scale), int(842 * scale)
+    margin = int(56 * scale)
+    size = int(font_pt * scale)
+    font = ImageFont.truetype(str(REPO / "resources" / "fonts" / "wqy-microhei.ttc"), size)
+    pitch = int(size * 1.5)
+    pages: list = []
+    state = {"img": None, "draw": None, "y": 0}
+
+    def new_page():
+        img = Image.new("L", (width, height), 255)
+        pages.append(img)
+        state.update(img=img, draw=ImageDraw.Draw(img), y=margin)
+
+    def wrap(text: str, room: int) -> list[str]:
+        lines, cur = [], ""
+        for ch in text:
+            if font.getlength(cur + ch) > room:
+                lines.append(cur)
+                cur = ch
+            else:
+                cur += ch
+        return lines + [cur] if cur or not lines else lines
+
+    new_page()
+    for b in blocks:
+        if isinstance(b, Table):
+            ncol = max(len(r) for r in b.rows)
+            room = width - 2 * margin
+            longest = [max((len(r[c]) if c < len(r) else 0) for r in b.rows) for c in range(ncol)]
+            weights = [min(max(n, 2), 30) for n in longest]
+            widths = [int(room * w / sum(weights)) for w in weights]
+            for row in b.rows:
+                cells = [wrap(row[c] if c < len(row) else "", widths[c] - size) for c in range(ncol)]
+                h = max(len(c) for c in cells) * pitch + size // 2
+                if state["y"] + h > height - margin:
+                    new_page()
+                x, y = margin, state["y"]
+                for c in range(ncol):
+                    state["draw"].rectangle([x, y, x + widths[c], y + h], outline=0, width=2)
+                    for k, line in enumerate(cells[c]):
+                        state["draw"].text((x + size // 2, y + size // 4 + k * pitch), line, font=font, fill=0)
+                    x += widths[c]
+                state["y"] += h
+            state["y"] += pitch
+            continue
+        for line in wrap(b.strip(), width - 2 * margin) if b.strip() else [""]:
+            if state["y"] + pitch > height - margin:
+                new_page()
+            state["draw"].text((margin, state["y"]), line, font=font, fill=0)
+            state["y"] += pitch
+    return pages
+
+
+OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def make_ofd(pages: list[list[tuple[float, float, float, str]]], template: list[tuple[float, float, float, str]] | None = None,
+             page_xml: str | None = None, pages_claimed: int | None = None) -> bytes:
+    """A small OFD package (GB/T 33190): each page a list of text runs (x mm, baseline y mm, size mm, text),
+    ``template`` runs on a template page every page uses. ``page_xml`` replaces the first page's Content.xml
+    as given; ``pages_claimed`` lists that many pages in Document.xml, all pointing at page 0's content."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def content(runs) -> str:
+        objs = []
+        for n, (x, y, size, text) in enumerate(runs):
+            width = size * max(len(text), 1)
+            objs.append(f'<ofd:TextObject ID="{100 + n}" Boundary="{x} {y - size} {width} {size * 1.4}" Font="1" '
+                        f'Size="{size}"><ofd:TextCode X="0" Y="{size}">{escape(text)}</ofd:TextCode></ofd:TextObject>')
+        return (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{OFD_NS}">'
+                + ('<ofd:Template TemplateID="9"/>' if template else "")
+                + f'<ofd:Content><ofd:Layer ID="2">{"".join(objs)}</ofd:Layer></ofd:Content></ofd:Page>')
+
+    count = pages_claimed or len(pages)
+    page_list = "".join(f'<ofd:Page ID="{10 + n}" BaseLoc="Pages/Page_{n if n < len(pages) else 0}/Content.xml"/>'
+                        for n in range(count))
+    tpl = '<ofd:TemplatePage ID="9" BaseLoc="Tpls/Tpl_0/Content.xml"/>' if template else ""
+    document = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData>'
+                '<ofd:MaxUnitID>1000</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>'
+                f'</ofd:PageArea>{tpl}</ofd:CommonData><ofd:Pages>{page_list}</ofd:Pages></ofd:Document>')
+    ofd = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0" DocType="OFD">'
+           '<ofd:DocBody><ofd:DocInfo><ofd:DocID>0</ofd:DocID></ofd:DocInfo>'
+           '<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", ofd)
+        z.writestr("Doc_0/Document.xml", document)
+        for n, runs in enumerate(pages):
+            z.writestr(f"Doc_0/Pages/Page_{n}/Content.xml", page_xml if page_xml is not None and n == 0 else content(runs))
+        if template:
+            z.writestr("Doc_0/Tpls/Tpl_0/Content.xml", content(template).replace('<ofd:Template TemplateID="9"/>', ""))
+    return buf.getvalue()

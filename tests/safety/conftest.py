@@ -8,6 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.safety.trust_fixtures import (  # noqa: F401  (fixtures of the trust-boundary tests, both engines)
+    engine_name,
+    ledger,
+    notice_id,
+    open_ledger,
+    pg_admin,
+    pg_url,
+    small_fs,
+    store,
+    where,
+)
+
 REPO = Path(__file__).resolve().parents[2]
 
 

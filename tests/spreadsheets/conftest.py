@@ -34,7 +34,7 @@ def hand_out(ledger: Ledger, notice_id: int, tmp_path):
     def make(unit: str = TOWNS, nid: int | None = None):
         nid = nid or notice_id
         return make_feedback_workbook(ledger.notice(nid), ledger.tasks(nid), unit, tmp_path / f"{unit}.xlsx",
-                                      fingerprint=ledger.notice_fingerprint(nid))
+                                      fingerprint=ledger.notice_fingerprint(nid), signer=ledger.sign_handout)
 
     return make
 

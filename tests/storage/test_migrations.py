@@ -122,11 +122,16 @@ def test_newer_file_is_refused_and_left_untouched(data_dir):
     assert sorted(p.name for p in data_dir.iterdir()) == [DB_FILE_NAME]  # no backup, no -wal left
 
 
-def test_an_empty_file_becomes_a_new_ledger(data_dir):
+def test_an_empty_file_is_not_taken_for_a_new_ledger(data_dir):
+    """A 0-byte ledger file may be a failed copy (issue 17): refused with a message, left as it is."""
     (data_dir / DB_FILE_NAME).write_bytes(b"")
+    with pytest.raises(LedgerError, match="是空的（0 字节），可能是复制或保存没有完成"):
+        Ledger(data_dir)
+    assert (data_dir / DB_FILE_NAME).read_bytes() == b""
+    assert sorted(p.name for p in data_dir.iterdir()) == [DB_FILE_NAME]
+    (data_dir / DB_FILE_NAME).unlink()  # deleted by the clerk: a new ledger
     with Ledger(data_dir) as led:
         assert led.schema_version == 4 and led.notices() == []
-    assert not (data_dir / "backups").exists()  # nothing to back up
 
 
 def schema(engine) -> dict:

@@ -59,9 +59,12 @@ def test_digest_dialog_groups_by_unit_as_the_ledger_digest(qtbot, ledger, dated,
     assert dlg.units() == ["县财政局", FORMULA_UNIT, "县发展和改革局", "（未明确单位）"]
     finance = groups[0]
     assert finance.text(0) == "县财政局（逾期 1 项，将到期 2 项）"
-    assert [(finance.child(i).text(0), finance.child(i).text(1)) for i in range(finance.childCount())] == \
-        [("一、报送方案", "逾期 14 天"), ("三、督查通报", "今天到期"), ("二、开展培训", "3 天后到期")]
-    assert finance.child(0).text(3) == "关于做好2024年重点工作的通知"
+    # each line: notice (short name) › task, its units, due date and days
+    assert [tuple(finance.child(i).text(c) for c in range(4)) for i in range(finance.childCount())] == [
+        ("做好2024年重点工作 › 一、报送方案", "县财政局", "2024-07-01", "逾期 14 天"),
+        ("做好2024年重点工作 › 三、督查通报", "县发展和改革局、县财政局", "2024-07-15", "今天到期"),
+        ("做好2024年重点工作 › 二、开展培训", "县财政局", "2024-07-18", "3 天后到期")]
+    assert "关于做好2024年重点工作的通知" in finance.child(0).toolTip(0)
     assert "已逾期 2 项，7 天内到期 3 项" in dlg.summary.text()
     assert "已办完" not in dlg.as_text() and "【县财政局】" in dlg.as_text()
     # double-click → jump request with (notice, task)

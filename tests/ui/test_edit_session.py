@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desktop.domain import Status
 from desktop.storage.ledger import Ledger
+from desktop.ui.task_controller import HINT_EMPTY_LEDGER
 from desktop.ui.task_model import COL_LEAD, COL_STATUS, COL_TEXT, COL_TITLE, COL_UNITS
-from desktop.ui.task_view import HINT_EMPTY, HINT_NO_NOTICE
+from desktop.ui.task_view import HINT_EMPTY
 from desktop.ui.unit_picker import UnitPicker
 
 from .conftest import outline
@@ -38,7 +39,7 @@ def test_full_edit_session_survives_reopen(qtbot, make_window, ledger, messages,
     ledger.add_unit("县行政审批服务局", short_name="县审批局")
     ledger.add_unit("县税务局")
     w = make_window()
-    assert w.view.hint == HINT_NO_NOTICE
+    assert w.view.hint == HINT_EMPTY_LEDGER  # first start: import the first notice
 
     # --- a new notice, empty table with its hint
     nid = w.notice_list.new_notice({"title": "关于2024年重点工作任务分解的通知", "doc_number": "×政办发〔2024〕3号",

@@ -315,3 +315,58 @@ def test_report_unit_fills_signer_and_optional_fields(qtbot, make_window, notice
         assert editor.info().printed_on is None and editor.touched
     editor.fields["recipients"].widget.setText("")
     assert editor.info().recipients == ""  # cleared stays cleared (no 主送机关), not re-drafted
+
+
+def xlsx_cells(path: Path) -> dict[str, list[str]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(str(path), read_only=True)
+    return {ws.title: [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+            for ws in wb.worksheets}
+
+
+def test_export_excel_through_the_dialog_reads_back(qtbot, make_window, notice_id, tmp_path):
+    w = make_window()
+    dlg = open_dialog(w, qtbot)
+    assert dlg.xlsx_radio.isEnabled()
+    dlg.column_checks["owner"].setChecked(True)
+    dlg.xlsx_radio.click()  # as the clerk does
+    assert dlg.fmt() == "xlsx" and dlg.export_button.text() == "导出 Excel…"
+    assert dlg.default_path().suffix == ".xlsx"
+    result = export(qtbot, dlg, tmp_path / "分解表.xlsx")
+    cells = xlsx_cells(result.path)
+    text = squash("".join(v for values in cells.values() for v in values))
+    for title in ("任务分解表", "压减审批时限", "清理拖欠账款", "人居环境整治", "粮食生产", "持续优化营商环境",
+                  "县行政审批服务局", "6月底前", "责任人"):
+        assert title in text, title
+    assert dlg.banner.isVisible() and str(result.path) in dlg.banner_label.text()
+    assert not leftovers(tmp_path)
+    # one sheet per unit for the 单位任务清单
+    dlg.set_kind("units")
+    assert dlg.fmt() == "xlsx"
+    result = export(qtbot, dlg, tmp_path / "单位清单.xlsx")
+    sheets = xlsx_cells(result.path)
+    assert len(sheets) >= 3 and any("县农业农村局" in name for name in sheets)
+    dlg.reject()
+    assert w.settings.value("export/format") == "xlsx"
+
+
+def test_excel_is_offered_for_tables_not_for_the_report(qtbot, make_window, notice_id, tmp_path):
+    w = make_window()
+    dlg = open_dialog(w, qtbot)
+    for kind in ("table", "units", "open", "progress"):
+        dlg.set_kind(kind)
+        assert dlg.xlsx_radio.isEnabled(), kind
+    dlg.set_format("xlsx")
+    dlg.set_kind("report")  # a 公文: no Excel; PDF instead, and the clerk's Excel comes back for a table
+    assert not dlg.xlsx_radio.isEnabled() and dlg.fmt() == "pdf" and "公文" in dlg.xlsx_radio.toolTip()
+    assert dlg.export_button.text() == "导出 PDF…"
+    dlg.set_kind("open")
+    assert dlg.fmt() == "xlsx"
+    result = export(qtbot, dlg, tmp_path / "未完成.xlsx")
+    assert "人居环境整治" not in squash("".join(sum(xlsx_cells(result.path).values(), [])))  # 已完成: not open
+    dlg.reject()
+    # remembered: the next dialog opens on Excel for the same table
+    again = open_dialog(w, qtbot)
+    assert again.kind() == "open" and again.fmt() == "xlsx"
+    again.reject()

@@ -17,7 +17,8 @@ TOWNS = "各乡镇人民政府"
 
 def _returned(ledger, notice_id, tmp_path):
     path = fb.make_feedback_workbook(ledger.notice(notice_id), ledger.tasks(notice_id), TOWNS,
-                                     tmp_path / "out.xlsx", fingerprint=ledger.notice_fingerprint(notice_id))
+                                     tmp_path / "out.xlsx", fingerprint=ledger.notice_fingerprint(notice_id),
+                                     signer=ledger.sign_handout)
     wb = openpyxl.load_workbook(path)
     ws = wb[fb.SHEET_TITLE]
     rows = {ws.cell(r, COL["title"]).value: r for r in range(4, ws.max_row + 1)}

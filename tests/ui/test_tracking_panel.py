@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 
 from desktop.domain import DeadlineKind, Status, UnitRole
 from desktop.ui.detail_panel import TAB_EVIDENCE, TAB_LOG
-from desktop.ui.task_model import COL_DEADLINE, COL_PROGRESS, COL_STATUS, COL_TITLE
+from desktop.ui.task_model import COL_DEADLINE, COL_NUMBER, COL_PROGRESS, COL_STATUS, COL_TEXT, COL_TITLE
 from desktop.ui.tracking_controller import WHO_KEY
 
 TODAY = dt.date(2024, 7, 15)
@@ -276,12 +276,13 @@ def test_progress_column_hidden_by_default_and_toggled_from_the_header(qtbot, ma
     w = make_window(today=TODAY)
     assert w.view.isColumnHidden(COL_PROGRESS)
     menu = w.view.column_menu()
-    entry = next(a for a in menu.actions() if a.text() == "落实情况")
+    entry = next(a for a in menu.actions() if a.data() == COL_PROGRESS)
+    assert entry.text().startswith("落实情况") and not entry.isChecked()
     entry.setChecked(True)
     assert not w.view.isColumnHidden(COL_PROGRESS)
-    assert "任务名称" not in [a.text() for a in menu.actions()]  # 序号/任务名称 always shown
-    # a header saved before the column existed: its widths come back, the new column stays hidden
-    old_state = QByteArray(w.view.header().saveState())
-    w.view.header().resizeSection(COL_TITLE, 199)
-    w.view.restore_header_state(None, old_state)
+    shown = [a.data() for a in menu.actions() if a.isCheckable()]
+    assert COL_NUMBER not in shown and COL_TEXT not in shown  # 序号 / 具体内容 always shown
+    assert COL_TITLE in shown  # 任务名称 may be hidden (a notice without names)
+    # 恢复默认列: 落实情况 hidden again
+    next(a for a in menu.actions() if a.text() == "恢复默认列").trigger()
     assert w.view.isColumnHidden(COL_PROGRESS)

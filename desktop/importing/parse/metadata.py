@@ -145,7 +145,8 @@ def extract(paras: list[Para], tables: list) -> Meta:
     for i in range(first, min(first + 6, limit if sig else len(texts))):
         t = texts[i]
         if t.endswith((":", "：")) and "。" not in t and len(t) <= 200 and not _LABELLED.match(t) \
-                and not _ATTACH.match(t) and (t.startswith(("各", "有关")) or re.search(r"[、，,]", t)):
+                and not _ATTACH.match(t) and (t.startswith(("各", "有关")) or re.search(r"[、，,]", t)
+                                              or _issuer_like(t.rstrip(":："))):  # one unit: 区中医院：
             meta.recipients = t.rstrip(":：").strip()
             meta.skip.add(i)
             break

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .. import normalise
+from ..checking import mark_read_by_ocr
 from ..errors import NoticeReadError
 from ..model import DOUBTFUL, ParsedNotice, ParsedTask, SourceDocument, Table, TableChoice, TableGrid
 from . import flat_tables
@@ -188,6 +189,8 @@ def parse_document(doc: SourceDocument, units_directory=None, choice: TableChoic
             warnings.append(f"“{'”“'.join(names[:4])}”等 {len(names)} 个部分是总体要求或组织保障，没有列出责任单位，"
                             "未作为任务列入，请核对。")
             tasks = [t for k, t in enumerate(tasks) if k not in frame]
+    if getattr(doc, "ocr", False):  # read from page images: every task is to be checked against them
+        mark_read_by_ocr(tasks)
     directory = UnitDirectory(units_directory) if units_directory else None
     _finish(tasks, meta, directory, warnings)
     if not meta.title_found and not meta.title:

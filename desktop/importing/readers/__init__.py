@@ -24,15 +24,22 @@ from ..model import SourceDocument
 MAX_BYTES = 50 * 1024 * 1024
 MAX_TEXT_BYTES = 10 * 1024 * 1024  # plain text: the longest real notices are ~100 KB, a 5,000-row table ~2 MB
 READ_TIMEOUT_S = 30.0
-SUPPORTED = "请导入 .docx、.txt、.html、.mht、.pdf 或 .xlsx 文件，或把通知正文直接粘贴进来。"
+SUPPORTED = ("请导入 .docx、.pdf、.ofd、.xlsx、.xls、.txt、.html、.mht 文件或通知的图片（.jpg、.png、.tif），"
+             "或把通知正文直接粘贴进来。")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
 
 
 def _sniff(head: bytes, suffix: str) -> str:
     """The format the bytes are in, trusting the content over the file name where it is clear."""
     if head.startswith(b"PK\x03\x04"):
+        if suffix == ".ofd" or b"OFD.xml" in head[:1024] and b"word/" not in head[:1024]:
+            return "ofd"
         return "xlsx" if suffix in (".xlsx", ".xlsm") else "docx"
     if head.startswith(b"%PDF"):
         return "pdf"
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")) \
+            or head.startswith(b"BM") and suffix == ".bmp":
+        return "image"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"
     if head.startswith(b"{\\rtf"):
@@ -42,7 +49,9 @@ def _sniff(head: bytes, suffix: str) -> str:
         return "mht"
     if suffix in (".html", ".htm", ".shtml", ".xhtml") or low.lstrip().startswith((b"<!doctype html", b"<html")):
         return "html"
-    return {".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf", ".doc": "ole", ".wps": "ole", ".et": "ole",
+    if suffix in IMAGE_SUFFIXES:
+        return "image"  # not an image the reader knows: it says so
+    return {".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf", ".ofd": "ofd", ".doc": "ole", ".wps": "ole", ".et": "ole",
             ".xls": "ole", ".txt": "txt", ".text": "txt", ".csv": "txt", ".md": "txt"}.get(suffix, "unknown")
 
 
@@ -78,10 +87,10 @@ def read_path(path: str | os.PathLike, sheet: str | None = None) -> SourceDocume
     if kind == "txt" and len(data) > MAX_TEXT_BYTES:  # parsing it would take minutes and fill the ledger
         raise NoticeReadError(f"无法读取文件：该文本文件有 {len(data) // (1024 * 1024)} MB，远超一份通知的篇幅（最多 "
                               f"{MAX_TEXT_BYTES // (1024 * 1024)} MB）。请确认选择的文件是否正确，或只把通知正文另存后再导入。")
-    if kind in ("docx", "xlsx"):
+    if kind in ("docx", "xlsx", "ofd"):
         from .archive_guard import check_archive
 
-        check_archive(data, ".xlsx" if kind == "xlsx" else ".docx")
+        check_archive(data, {"xlsx": ".xlsx", "ofd": ".ofd"}.get(kind, ".docx"))
     try:
         doc = _with_time_limit(_dispatch, _time_limit(kind), p.name, kind, data, p, suffix, sheet)
     except NoticeReadError:
@@ -104,6 +113,11 @@ def _time_limit(kind: str) -> float:
         from .legacy_reader import OFFICE_TIMEOUT_S
 
         limit += OFFICE_TIMEOUT_S
+    if kind in ("pdf", "image") and not env:  # OCR of scanned pages takes seconds a page
+        from .ocr_reader import OCR_TIMEOUT_S, ocr_available
+
+        if ocr_available():
+            limit = max(limit, OCR_TIMEOUT_S)
     return limit
 
 
@@ -129,9 +143,12 @@ def _with_time_limit(func: Callable[..., SourceDocument], limit: float, name: st
 
 
 def _damaged(kind: str, suffix: str) -> str:
-    shown = {"docx": ".docx", "xlsx": ".xlsx", "pdf": ".pdf", "html": "网页", "mht": ".mht 网页"}.get(kind, suffix or "文件")
+    shown = {"docx": ".docx", "xlsx": ".xlsx", "pdf": ".pdf", "html": "网页", "mht": ".mht 网页", "ofd": ".ofd",
+             "image": "图片"}.get(kind, suffix or "文件")
     todo = {"xlsx": "请在 WPS/Excel 中打开后另存为 .xlsx 再导入。",
-            "pdf": "请重新下载或导出 PDF，或改为导入 .docx 原文。"}.get(kind, "请在 WPS/Word 中打开后另存为 .docx 再导入。")
+            "pdf": "请重新下载或导出 PDF，或改为导入 .docx 原文。",
+            "ofd": "请重新下载或导出 OFD，或向发文单位索取 .docx 原文。",
+            "image": "请重新扫描或拍摄后导入 .jpg、.png 或 .tif 图片。"}.get(kind, "请在 WPS/Word 中打开后另存为 .docx 再导入。")
     return f"无法读取文件：该文件不是有效的 {shown}（可能已损坏）。{todo}"
 
 
@@ -150,6 +167,14 @@ def _dispatch(kind: str, data: bytes, path: Path, suffix: str, sheet: str | None
         from .pdf_reader import read_pdf
 
         return read_pdf(data)
+    if kind == "ofd":
+        from .ofd_reader import read_ofd
+
+        return read_ofd(data)
+    if kind == "image":
+        from .ocr_reader import read_image
+
+        return read_image(data, suffix)
     if kind in ("html", "mht"):
         from .html_reader import read_html, read_mht
 
@@ -157,7 +182,7 @@ def _dispatch(kind: str, data: bytes, path: Path, suffix: str, sheet: str | None
     if kind in ("ole", "rtf"):
         from .legacy_reader import read_legacy
 
-        return read_legacy(data, path, suffix)
+        return read_legacy(data, path, suffix, sheet)
     if kind == "txt":
         from .text_reader import read_text_bytes
 
