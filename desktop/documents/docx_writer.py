@@ -3,8 +3,9 @@
 The .docx has the PDF's pages: a table is laid out by the PDF writer first (``PdfWriter(doc, None).paginate()``)
 and written as one Word table per PDF page, each with the header row, the next starting on a new page; a
 row the PDF splits across pages is two rows here, and a task continued on a page repeats its merged
-序号/任务名称. Autospace between Chinese and digits (w:autoSpaceDE/DN) and widow control are off, as in the
-PDF, and the PDF breaks cell text ``layout.TABLE_WRAP_SLACK`` short of the cell, so Word, WPS and
+序号/任务名称. The space Word and WPS add between Chinese and Latin text or digits (w:autoSpaceDE/DN) and widow
+control are off, as in the PDF; LibreOffice ignores the former, and the PDF breaks its lines as if that space
+were there (``pdf_text``). Cell text is broken ``layout.TABLE_WRAP_SLACK`` short of the cell, so Word, WPS and
 LibreOffice fit each page's rows where the PDF put them.
 
 Every run names its font in all four rFonts slots (w:eastAsia included, doc §3.1), and the font table names
@@ -195,14 +196,14 @@ class DocxWriter:
             root = etree.fromstring(part.blob)
             have = {f.get(f"{{{w}}}name") for f in root.findall(f"{{{w}}}font")}
             for role in fonts.ROLES:
-                for name, alt, latin in _fallback_chain(role):
+                for name, alt in _fallback_chain(role):
                     if name in have:
                         continue
                     have.add(name)
                     font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": name})
                     if alt:
                         etree.SubElement(font, f"{{{w}}}altName", {f"{{{w}}}val": alt})
-                    etree.SubElement(font, f"{{{w}}}charset", {f"{{{w}}}val": "00" if latin else "86"})
+                    etree.SubElement(font, f"{{{w}}}charset", {f"{{{w}}}val": "86"})  # GB2312
                     etree.SubElement(font, f"{{{w}}}family", {f"{{{w}}}val": _FAMILY[role]})
                     etree.SubElement(font, f"{{{w}}}pitch", {f"{{{w}}}val": "variable"})
                     etree.SubElement(font, f"{{{w}}}sig", {f"{{{w}}}{k}": v for k, v in _CJK_SIG.items()})
@@ -710,14 +711,14 @@ _CJK_SIG = {"usb0": "00000003", "usb1": "288F0000", "usb2": "00000016", "usb3": 
             "csb1": "00000000"}
 
 
-def _fallback_chain(role: str) -> list[tuple[str, str, bool]]:
-    """(name, its w:altName, Latin name?) for every font of the role's chain, each falling back to the next in
+def _fallback_chain(role: str) -> list[tuple[str, str]]:
+    """(name, its w:altName) for every font of the role's chain, each falling back to the next in
     the order 仿宋_GB2312 → 仿宋 → FangSong → 方正仿宋_GBK → …, 黑体 → SimHei → 方正黑体_GBK → … (the English
     name of a _GB2312 font, rarely installed, falls back to the second)."""
     chain = fonts.ROLES[role].chain
     order = [n for n in chain[0] if not n.endswith("_GB2312") or n == chain[0][0]] + [n for alt in chain[1:] for n in alt]
-    out = [(n, order[i + 1] if i + 1 < len(order) else "", n.isascii()) for i, n in enumerate(order)]
-    out += [(n, order[1] if len(order) > 1 else "", n.isascii()) for n in chain[0][1:] if n not in order]
+    out = [(n, order[i + 1] if i + 1 < len(order) else "") for i, n in enumerate(order)]
+    out += [(n, order[1] if len(order) > 1 else "") for n in chain[0][1:] if n not in order]
     return out
 
 

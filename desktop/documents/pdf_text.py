@@ -30,7 +30,6 @@ HANGING = set("、。，．")
 # as if that room were there, so that LibreOffice breaks them where the PDF does (the PDF draws them tight).
 AUTOSPACE = 200.0  # 1/1000 em
 
-
 _HAN = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _BOUNDARY = re.compile(f"(?<=[{_HAN}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_HAN}])")
 _LATIN = re.compile(r"[A-Za-z0-9]")
@@ -53,6 +52,8 @@ def _han(c: str) -> bool:
 def _spaced(a: str, b: str) -> bool:
     """Whether LibreOffice puts its autospace between ``a`` and ``b``."""
     return (_han(a) and b.isascii() and b.isalnum()) or (a.isascii() and a.isalnum() and _han(b))
+
+
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,:/\-_@][A-Za-z0-9]+)*%?|\s|.", re.S)
 MAX_CARRY = 8  # tokens moved to the next line at most; past that, closing marks hang past the edge
 

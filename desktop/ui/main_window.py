@@ -400,10 +400,20 @@ class MainWindow(QMainWindow):
         if source is None:
             return None
         dialog = ExportDialog(source, self.messages, self.settings, self, print_mode=print_mode)
+        dialog.title_given.connect(lambda title, nid=source.notice.id: self._save_title(nid, title))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setModal(True)
         dialog.show()
         return dialog
+
+    def _save_title(self, notice_id: int, title: str) -> None:
+        """The title the clerk gave a notice stored without one (asked before an export) is kept."""
+        try:
+            self.ledger.update_notice(notice_id, title=title)
+        except LedgerError as e:
+            self.messages.warning(f"标题没有保存：{e}")
+            return
+        self.notice_list.reload(select_id=notice_id)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if any(u.isLocalFile() for u in event.mimeData().urls()):

@@ -4,9 +4,9 @@ The notices are read and stored as an import stores them (a notice without a rea
 older imports wrote), given a mix of statuses, and exported as of 2023-12-25 with the office's name. Checked:
 a notice without a title is refused (``MissingTitle``) and, once the clerk gives one, no placeholder is printed;
 no page holds only the 署名 or the date; every cell's text is on the pages (read back with pypdf); no date or
-deadline cell wraps; and LibreOffice lays each .docx out on as many pages as the PDF has (one ``soffice`` run
-for all of them, on the bundled fonts: ``libreoffice``). Skipped without LibreOffice; CI installs it.
-"""
+deadline cell wraps; and LibreOffice lays each .docx out on as many pages as the PDF has — these documents and
+the 政府信息公开工作年度报告 — (one ``soffice`` run for all of them, on the bundled fonts: ``libreoffice``).
+The LibreOffice tests are skipped without it; CI installs it (.ci/run)."""
 from __future__ import annotations
 
 import dataclasses

@@ -370,3 +370,16 @@ def test_excel_is_offered_for_tables_not_for_the_report(qtbot, make_window, noti
     again = open_dialog(w, qtbot)
     assert again.kind() == "open" and again.fmt() == "xlsx"
     again.reject()
+
+
+def test_a_title_given_before_export_is_kept_in_the_ledger(make_window, ledger, monkeypatch):
+    """A notice stored without a title: the title the clerk types when exporting is saved with it."""
+    nid = ledger.create_notice("（无标题通知）", year=2024)
+    ledger.add_task(nid, title="做好预算公开", text="全面公开部门预算。")
+    window = make_window()
+    window.notice_list.reload(select_id=nid)
+    dialog = window.export_document()
+    monkeypatch.setattr(dialog, "ask_title", lambda: "某县2024年政务公开工作要点")
+    assert dialog.ensure_title()
+    assert ledger.notice(nid).title == "某县2024年政务公开工作要点"
+    dialog.close()
