@@ -448,20 +448,20 @@ class ImportDialog(QDialog):
 
     def undo(self) -> None:
         """Ctrl+Z: the last edit of the proposed table, else the last re-reading of the table."""
-        stack = self.controller.stack()
-        if stack is not None and stack.canUndo():
-            self.controller.undo()
-        elif self._rereads:
-            self._redos.append((self._scratch_notice, self.choice, self.parsed))
-            self._switch(*self._rereads.pop())
+        self._step(back=True)
 
     def redo(self) -> None:
+        self._step(back=False)
+
+    def _step(self, back: bool) -> None:
         stack = self.controller.stack()
-        if stack is not None and stack.canRedo():
-            self.controller.redo()
-        elif self._redos:
-            self._rereads.append((self._scratch_notice, self.choice, self.parsed))
-            self._switch(*self._redos.pop())
+        if stack is not None and (stack.canUndo() if back else stack.canRedo()):
+            self.controller.undo() if back else self.controller.redo()
+            return
+        source, target = (self._rereads, self._redos) if back else (self._redos, self._rereads)
+        if source:
+            target.append((self._scratch_notice, self.choice, self.parsed))
+            self._switch(*source.pop())
 
     def _wire_actions(self) -> None:
         a, c = self.actions, self.controller

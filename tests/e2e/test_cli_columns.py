@@ -14,6 +14,7 @@ import pytest
 from desktop.storage.ledger import Ledger
 from desktop.storage.paths import DB_FILE_NAME
 from tests.e2e.test_cli import has_chinese, run
+from tests.importing.test_shapes import PROVINCIAL
 from tests.storage.conftest import pg_admin, pg_url  # noqa: F401  (fixtures for the server cases)
 
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
@@ -107,15 +108,7 @@ def test_columns_on_the_dazhu_table_with_and_without_its_header(data_dir, corpus
 
 # --- a multi-level workbook ----------------------------------------------------------------------
 
-PROVINCIAL = [
-    ("1", "推动芯片全链发展。聚力推动设计、制造、封测协同。", "强化设计能力", "支持龙头企业开展高端芯片设计，突破关键核心技术。",
-     "省工业和信息化厅", "省科技厅、省发展改革委", "2024年12月底前"),
-    ("2", "", "", "建设集成电路设计公共服务平台。", "省科技厅", "无", "2024年6月底前"),
-    ("3", "", "提升制造水平", "推进12英寸晶圆生产线建设。", "省发展改革委", "省工业和信息化厅等有关部门和单位", "持续推进"),
-    ("4", "壮大数字产业。培育软件和信息服务业。", "发展软件产业", "实施工业软件攻关工程。", "省工业和信息化厅",
-     "省科技厅按职责分工负责", "2024年底前"),
-    ("5", "", "", "培育一批软件名园名企。", "省工业和信息化厅", "/", "长期坚持"),
-]
+# the same multi-level table as the parser's shape tests
 CHIP_TITLE = "某省2024年推动芯片产业发展重点任务分工方案"
 CHIP_COLUMNS = "序号,分组,任务名称,具体内容,牵头单位,配合单位,完成时限"
 GROUP_1, GROUP_2 = "推动芯片全链发展。聚力推动设计、制造、封测协同", "壮大数字产业。培育软件和信息服务业"
