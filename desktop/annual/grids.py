@@ -47,12 +47,6 @@ class GridLayout:
     header_rows: int
     cells: tuple[GridCell, ...]
 
-    def cell_of(self, key: tuple[str, str]) -> GridCell:
-        for c in self.cells:
-            if c.key == key:
-                return c
-        raise KeyError(key)
-
 
 def _t2() -> GridLayout:
     cells: list[GridCell] = []

@@ -39,11 +39,6 @@ def width_chars(pt: float) -> float:
     return round(pt * 96 / 72 / PX_PER_CHAR, 2)
 
 
-def chars_pt(width: float) -> float:
-    """The inverse of ``width_chars``."""
-    return width * PX_PER_CHAR * 72 / 96
-
-
 def text_lines(text: str, width_pt: float, size: float = SIZE_BODY) -> int:
     """Lines ``text`` wraps into in a cell ``width_pt`` wide (hard line breaks kept)."""
     if not text:

@@ -169,13 +169,6 @@ class ChangeWatcher(QObject):
     def stop(self) -> None:
         self.timer.stop()
 
-    def mark_seen(self) -> None:
-        """After a reload the window did itself: changes up to now need no second reload."""
-        try:
-            self.token, _ = self.ledger.changed_since(None)
-        except LedgerError:
-            pass
-
     def poll(self) -> None:
         if self.token is not None and (self.busy() or QApplication.activeModalWidget() is not None):
             return

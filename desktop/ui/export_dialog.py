@@ -19,6 +19,7 @@ import datetime as dt
 import re
 import shutil
 import tempfile
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,6 +148,8 @@ class ExportDialog(QDialog):
         self.print_mode = print_mode
         self.printing = PrintHelper(self, messages)
         self._tmp = Path(tempfile.mkdtemp(prefix="noticedesk-preview-"))
+        # removed when the dialog is done, and in any case when it is collected or the program ends
+        weakref.finalize(self, shutil.rmtree, str(self._tmp), True)
         self._job: ExportWorker | None = None
         self._job_kind = ""
         self._workers: set[ExportWorker] = set()

@@ -78,9 +78,6 @@ class ExportWorker(QThread):
     def cancel(self) -> None:
         self._stop.set()
 
-    def is_cancelled(self) -> bool:
-        return self._stop.is_set()
-
     def _progress(self, done: int, total: int) -> None:
         step = (100 * done // total) if total else 0
         if step != self._last:  # at most ~100 queued signals per export

@@ -79,9 +79,6 @@ class UnitPicker(QLineEdit):
     def names(self) -> list[str]:
         return split_unit_names(self.text())
 
-    def set_names(self, names: list[str]) -> None:
-        self.setText(UNIT_SEPARATOR.join(names))
-
     def current_prefix(self) -> str:
         """The name being typed: the text after the last separator, up to the cursor."""
         before = self.text()[:self.cursorPosition()]

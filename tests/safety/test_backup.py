@@ -136,10 +136,28 @@ def test_start_daily_backup_runs_in_a_daemon_thread(data_dir):
     assert AUTO_NAME.match(made.name) and made.name[11:19] == dt.date.today().strftime("%Y%m%d")
 
 
-def test_the_window_starts_the_daily_backup(data_dir, monkeypatch):
-    """app.py hands the backup to a thread after the window shows (start-up does not wait for it)."""
-    src = (Path(__file__).resolve().parents[2] / "desktop" / "app.py").read_text(encoding="utf-8")
-    assert "start_daily_backup(data_dir)" in src and "acquire(data_dir)" in src
+def test_the_window_starts_the_daily_backup(tmp_path):
+    """The running program makes today's automatic backup by itself, after the window shows."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    data = tmp_path / "data"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen([sys.executable, "-m", "desktop", "--data-dir", str(data), "--no-err-windows"],
+                            cwd=Path(__file__).resolve().parents[2], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        made: list = []
+        while time.monotonic() < deadline and not made:
+            time.sleep(0.5)
+            made = automatic_backups(data / "backups") if (data / "backups").is_dir() else []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert len(made) == 1 and AUTO_NAME.match(made[0].name)
 
 
 # --- backup to a file and restore ----------------------------------------------------------------
