@@ -13,6 +13,7 @@ from desktop.documents import KINDS, MissingTitle, build, export
 from desktop.documents.model import PLACEHOLDER_TITLES, has_title
 from desktop.documents.report import ReportInfo
 from tests.documents.conftest import TODAY
+from tests.e2e.test_cli import run  # noqa: E402,F401  (the CLI in-process: one helper)
 
 PLACEHOLDER = "（无标题通知）"  # what older imports stored (desktop.intake)
 
@@ -37,15 +38,6 @@ def test_a_placeholder_or_empty_title_is_no_title(notice, rows, title):
 
 # ---- command line --------------------------------------------------------------------------------------------
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    from desktop.cli import main
-
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from desktop.domain import DeadlineKind, Status
+from tests.e2e.test_cli import run  # noqa: E402,F401  (the CLI in-process: one helper)
 from tests.storage.conftest import ENGINES, ledger, open_ledger, pg_admin, pg_url, store  # noqa: F401
 
 TOWNS = "各乡镇人民政府"
@@ -64,16 +65,6 @@ def titled(ledger, notice_id: int) -> dict[str, int]:  # noqa: F811
     return {r.title: r.id for r in ledger.tasks(notice_id)}
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    """The command line in-process (argparse's SystemExit counts as an exit status)."""
-    from desktop.cli import main
-
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def refused(code: int, out: str, err: str, *words: str) -> str:
