@@ -47,7 +47,7 @@ from desktop.tracking.status import CAN_BE_OVERDUE, progress_text
 from .evidence_list import EvidenceWidget
 from .progress_log import ProgressLogWidget
 from .task_model import due_state, due_text, split_unit_names
-from .unit_picker import FullNameRole, KeyRole, UnitDirectory
+from .unit_picker import FullNameRole, KeyRole, UnitDirectory, tab_takes_completion
 
 _UNIT_SEPARATORS = "、，,；;/"
 
@@ -219,13 +219,7 @@ class UnitTextEdit(WrappingLineEdit):
 
     def event(self, event: QEvent) -> bool:
         """Tab / Shift+Tab on an open completion list take the highlighted name, then move on."""
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
-                and self._completer.popup().isVisible():
-            popup = self._completer.popup()
-            index = popup.currentIndex()
-            popup.hide()
-            if index.isValid():
-                self.complete_with(index.data(FullNameRole))
+        tab_takes_completion(self, event)
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -163,17 +163,9 @@ class ImportDialog(QDialog):
 
     def load_html(self, html: str) -> bool:
         """Cells copied from a spreadsheet or a web page (the clipboard's HTML), read as a table."""
-        from desktop.importing import NoticeReadError, parse_document
         from desktop.importing.readers.html_reader import read_html
 
-        try:
-            self.document = read_html(html.encode("utf-8"), "utf-8")
-            parsed = parse_document(self.document, self._directory())
-        except NoticeReadError as exc:
-            self.messages.error(str(exc), "无法导入")
-            return False
-        self.source_name, self.source_bytes = None, None
-        return self._show_parsed(parsed)
+        return self._load_unsaved(lambda: read_html(html.encode("utf-8"), "utf-8"))
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.mimeData().hasUrls() and self.pages.currentIndex() == 0:
@@ -223,10 +215,16 @@ class ImportDialog(QDialog):
         return sheets[labels.index(label)][0] if ok and label in labels else None
 
     def load_text(self, text: str) -> bool:
-        from desktop.importing import NoticeReadError, parse_document, pasted_document
+        from desktop.importing import pasted_document
+
+        return self._load_unsaved(lambda: pasted_document(text))
+
+    def _load_unsaved(self, read) -> bool:
+        """Read a notice that is not a file (pasted text or cells) with ``read()`` and show its parse."""
+        from desktop.importing import NoticeReadError, parse_document
 
         try:
-            self.document = pasted_document(text)
+            self.document = read()
             parsed = parse_document(self.document, self._directory())
         except NoticeReadError as exc:
             self.messages.error(str(exc), "无法导入")

@@ -118,13 +118,7 @@ class UnitPicker(QLineEdit):
     def event(self, event: QEvent) -> bool:
         """Tab / Shift+Tab on an open completion list take the highlighted name first, then move on as
         usual (to the next field, or in the task table to the next cell)."""
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
-                and self._completer.popup().isVisible():
-            popup = self._completer.popup()
-            index = popup.currentIndex()
-            popup.hide()
-            if index.isValid():
-                self.complete_with(index.data(FullNameRole))
+        tab_takes_completion(self, event)
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -155,3 +149,16 @@ class UnitPickerDelegate(QStyledItemDelegate):
     def setModelData(self, editor: QWidget, model, index) -> None:
         assert isinstance(editor, UnitPicker)
         model.setData(index, editor.names(), Qt.ItemDataRole.EditRole)
+
+
+def tab_takes_completion(field, event: QEvent) -> None:
+    """Tab / Shift+Tab while ``field``'s completion list is open: the highlighted name is taken first
+    (``field.complete_with``), then the key moves on as usual. For UnitPicker and the detail panel's
+    multi-line units field."""
+    if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
+            and field._completer.popup().isVisible():
+        popup = field._completer.popup()
+        index = popup.currentIndex()
+        popup.hide()
+        if index.isValid():
+            field.complete_with(index.data(FullNameRole))
