@@ -1,6 +1,14 @@
-"""Reading and writing report JSON: any file, and the per-year files ``annual-reports/YEAR.json`` in the
-ledger's data folder. Writes go to a temporary file in the same folder, are flushed to disk and then
-renamed over the old file, so a crash never leaves half a report behind."""
+"""Reading and writing report JSON: a file the clerk chooses (打开已存的报告数据 / 另存报告数据, ``--load`` /
+``--save``), and the same checked reading for the JSON text the ledger stores (``storage/annual_reports.py``).
+
+Whatever the JSON comes from, the same limits apply before it is parsed: at most ``MAX_FILE_BYTES``, at most
+``MAX_DEPTH`` levels of nesting, no integer beyond ``MAX_VALUE`` (``loads``). Writes go to a temporary file
+in the same folder, are flushed to disk and then renamed over the old file, so a crash never leaves half a
+report behind.
+
+Before issue 19 each year was kept as ``annual-reports/YEAR.json`` in the data folder (``FOLDER``); the
+ledger now keeps the reports, and ``legacy_files`` lists those files so that the ledger takes them in once.
+"""
 from __future__ import annotations
 
 import json
@@ -16,15 +24,13 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # a report is tens of KB
 MAX_DEPTH = 16  # the deepest a report goes is 5 ({"tables": {"T3": {"denied": {"x": {"col": 1}}}}})
 
 
-def path_for(data_dir: Path, year: int) -> Path:
-    return Path(data_dir) / FOLDER / f"{year}.json"
-
-
-def saved_years(data_dir: Path) -> list[int]:
+def legacy_files(data_dir: Path) -> list[tuple[int, Path]]:
+    """(year, file) of the per-year files an earlier NoticeDesk kept in ``data_dir/annual-reports``, by year."""
     folder = Path(data_dir) / FOLDER
     if not folder.is_dir():
         return []
-    return sorted(int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit())
+    found = [(int(p.stem), p) for p in folder.glob("*.json") if p.stem.isdigit() and p.is_file()]
+    return sorted(found)
 
 
 def load(path: Path) -> AnnualReport:
@@ -36,25 +42,40 @@ def load(path: Path) -> AnnualReport:
         raise ReportFormatError(f"找不到文件：{path}。请检查路径是否正确。") from None
     except OSError as exc:
         raise ReportFormatError(f"无法读取文件 {path}：{exc.strerror or exc}。") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ReportFormatError(f"无法读取 {path.name}：文件太大（{len(raw) // (1024 * 1024)} MB），"
+    return loads(raw, path.name)
+
+
+def loads(raw: bytes | str, name: str) -> AnnualReport:
+    """The report in the JSON ``raw`` (``name``: what to call it in messages), within the limits above;
+    ReportFormatError (one Chinese sentence) when it is not a report."""
+    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise ReportFormatError(f"无法读取 {name}：文件太大（{size // (1024 * 1024)} MB），"
                                 "不像年度报告数据（本软件保存的文件只有几十 KB）。请选择本软件保存的年度报告 .json 文件。")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ReportFormatError(f"无法读取 {path.name}：文件不是 UTF-8 编码的 JSON。请选择本软件保存的年度报告 .json 文件。") from None
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ReportFormatError(f"无法读取 {name}：文件不是 UTF-8 编码的 JSON。请选择本软件保存的年度报告 .json 文件。") from None
+    else:
+        text = raw
     depth = _nesting(text)
     if depth > MAX_DEPTH:
-        raise ReportFormatError(f"无法读取 {path.name}：JSON 的嵌套层数太多（{depth} 层，年度报告数据最多 {MAX_DEPTH} 层），"
+        raise ReportFormatError(f"无法读取 {name}：JSON 的嵌套层数太多（{depth} 层，年度报告数据最多 {MAX_DEPTH} 层），"
                                 "文件可能已损坏或被改坏。请选择本软件保存的年度报告 .json 文件。")
     try:
         data = json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
-        raise ReportFormatError(f"无法读取 {path.name}：JSON 格式有误（第{exc.lineno}行第{exc.colno}列）。"
+        raise ReportFormatError(f"无法读取 {name}：JSON 格式有误（第{exc.lineno}行第{exc.colno}列）。"
                                 "文件可能已损坏或被改坏，请检查后重试。") from None
     except (ValueError, RecursionError) as exc:  # an integer beyond any count, nesting past the check
-        raise ReportFormatError(f"无法读取 {path.name}：{exc}") from None
+        raise ReportFormatError(f"无法读取 {name}：{exc}") from None
     return AnnualReport.from_json(data)
+
+
+def dumps(report: AnnualReport, indent: int | None = 2) -> str:
+    """The JSON text of ``report`` (what ``save`` writes; the ledger stores it with ``indent=None``)."""
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=indent)
 
 
 def _bounded_int(text: str) -> int:
@@ -86,7 +107,7 @@ def save(report: AnnualReport, path: Path) -> Path:
     """Write ``report`` to ``path`` atomically (the folder is created if missing)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    text = dumps(report) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".json.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
@@ -98,13 +119,3 @@ def save(report: AnnualReport, path: Path) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
-
-
-def load_year(data_dir: Path, year: int) -> AnnualReport | None:
-    """The saved report of ``year`` in the data folder, or None if there is none."""
-    p = path_for(data_dir, year)
-    if not p.is_file():
-        return None
-    report = load(p)
-    report.year = year
-    return report

@@ -13,7 +13,9 @@ Names in ``<data>/backups/``:
 - ``noticedesk-before-v{N}-….sqlite``: made by a migration (``migrations.py``), never deleted here;
 - ``noticedesk-before-restore-….sqlite``: the ledger as it was before a restore, never deleted here.
 
-A backup holds the database only; evidence files (``<data>/evidence``) stay in the data folder,
+A backup holds the database only — the notices, tasks, units and history, and the annual reports (table
+``annual_report`` since schema v5; a restored older backup has none, and the restore leaves the
+``annual-reports`` folder of the data folder alone); evidence files (``<data>/evidence``) stay in the data folder,
 stored by content, and a restore does not remove any.
 
 Restore: the file is checked (a NoticeDesk ledger, not newer than this program, ``quick_check`` ok,
@@ -59,6 +61,7 @@ AUTO_PREFIX = "noticedesk-"
 AUTO_NAME = re.compile(r"^noticedesk-(\d{8})-(\d{6})(?:~\d+)?\.sqlite$")
 _ANY_STAMP = re.compile(r"(\d{8})-(\d{6})")
 BUSY_TIMEOUT_S = 5.0
+_ANNUAL_VERSION = 5  # migrations.ANNUAL_VERSION: the first schema with the annual_report table
 
 
 # --- what a backup holds -------------------------------------------------------------------------
@@ -72,6 +75,7 @@ class BackupSummary:
     size: int = 0
     taken_at: dt.datetime | None = None  # from an automatic backup's name, else the file's time
     last_change: dt.datetime | None = None  # the newest change-log entry
+    annual_years: list[int] = field(default_factory=list)  # years with an annual report (schema v5)
 
     @property
     def task_count(self) -> int:
@@ -82,8 +86,10 @@ class BackupSummary:
         lines = [f"备份文件：{self.path}",
                  f"备份时间：{_when(self.taken_at)}；大小 {_size(self.size)}；台账版本 {self.schema_version}"
                  + ("" if self.schema_version >= CURRENT_VERSION else f"（较旧，恢复时将升级到版本 {CURRENT_VERSION}）"),
-                 f"最后一次修改：{_when(self.last_change)}",
-                 f"共 {len(self.notices)} 份通知，{self.task_count} 项任务："]
+                 f"最后一次修改：{_when(self.last_change)}"]
+        if self.annual_years:
+            lines.append(f"政府信息公开工作年度报告：{'、'.join(str(y) for y in self.annual_years)}年")
+        lines.append(f"共 {len(self.notices)} 份通知，{self.task_count} 项任务：")
         for nid, title, count in self.notices[:limit]:
             lines.append(f"  {nid}  {title}（{count} 项）")
         if len(self.notices) > limit:
@@ -115,8 +121,11 @@ class RestoreResult:
     def describe(self) -> str:
         migrated = (f"（已从版本 {self.from_version} 升级到版本 {CURRENT_VERSION}）"
                     if self.from_version < CURRENT_VERSION else "")
+        if self.from_version < _ANNUAL_VERSION and self.summary.annual_years:
+            migrated += "；这份较旧的备份中没有年度报告，已保留台账中原有的年度报告"
         kept = f"原台账已保存为：{self.kept}" if self.kept else "原来没有台账文件，无需保存。"
-        return (f"已恢复 {len(self.summary.notices)} 份通知、{self.summary.task_count} 项任务到 {self.ledger_path}"
+        annual = f"、{len(self.summary.annual_years)} 份年度报告" if self.summary.annual_years else ""
+        return (f"已恢复 {len(self.summary.notices)} 份通知、{self.summary.task_count} 项任务{annual}到 {self.ledger_path}"
                 f"{migrated}。\n{kept}")
 
 
@@ -186,12 +195,15 @@ def _read_summary(con: sqlite3.Connection, path: Path, verify: bool = True,
                 last = dt.datetime.fromisoformat(str(value)) if value else None
             except ValueError:
                 last = None
+        annual = [int(y) for (y,) in con.execute("SELECT year FROM annual_report ORDER BY year")
+                  if isinstance(y, int)] if "annual_report" in tables else []
     except sqlite3.DatabaseError as e:
         raise _not_a_ledger(path) from e
     st = path.stat()
     taken = _stamp_of(path.name) if AUTO_NAME.match(path.name) else None
     return BackupSummary(path=path, schema_version=version, notices=notices, size=st.st_size,
-                         taken_at=taken or dt.datetime.fromtimestamp(st.st_mtime), last_change=last)
+                         taken_at=taken or dt.datetime.fromtimestamp(st.st_mtime), last_change=last,
+                         annual_years=annual)
 
 
 def inspect_backup(path: Path, verify: bool = True, schema: bool = True) -> BackupSummary:
@@ -692,6 +704,8 @@ def _prepare(src: Path, data_dir: Path) -> tuple[Path, int]:
                 con.execute("PRAGMA journal_mode=DELETE").fetchall()
             finally:
                 con.close()
+        if summary.schema_version < _ANNUAL_VERSION:
+            _keep_annual_reports(Path(data_dir) / DB_FILE_NAME, tmp)
         _check_values(tmp, src)
         con = sqlite3.connect(_uri(tmp, "ro"), uri=True)
         try:
@@ -703,6 +717,34 @@ def _prepare(src: Path, data_dir: Path) -> tuple[Path, int]:
         _remove_db(tmp)
         raise
     return tmp, summary.schema_version
+
+
+def _keep_annual_reports(live: Path, tmp: Path) -> int:
+    """A backup older than schema v5 holds no annual reports (an earlier NoticeDesk kept them in files that a
+    restore did not touch): the rebuilt ledger ``tmp`` keeps those of the live ledger, as a restore kept the
+    files then. Returns how many rows were kept; a live file that cannot be read keeps none (logged)."""
+    if not live.is_file() or live.stat().st_size == 0:
+        return 0
+    try:
+        con = sqlite3.connect(str(tmp), isolation_level=None, uri=True)
+        try:
+            con.execute("PRAGMA trusted_schema = OFF")
+            con.execute("ATTACH DATABASE ? AS live", (_uri(live, "ro"),))
+            if not con.execute("SELECT 1 FROM live.sqlite_master WHERE type = 'table' AND name = 'annual_report'"
+                               ).fetchone():
+                return 0
+            con.execute("BEGIN IMMEDIATE")
+            n = con.execute("INSERT INTO main.annual_report (year, content, version, updated_at) "
+                            "SELECT year, content, version, updated_at FROM live.annual_report "
+                            "WHERE typeof(year) = 'integer' AND typeof(content) = 'text' "
+                            "AND typeof(version) = 'integer' AND typeof(updated_at) = 'text'").rowcount
+            con.execute("COMMIT")
+            return max(0, n)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        _log.warning("the annual reports of %s could not be kept in the restored ledger", live, exc_info=True)
+        return 0
 
 
 def _remove_db(path: Path) -> None:

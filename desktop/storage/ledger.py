@@ -78,6 +78,8 @@ from desktop.storage.paths import DB_FILE_NAME, default_data_dir
 from desktop.storage.quickread import CURRENT_VERSION, QuickReader
 
 if TYPE_CHECKING:
+    from desktop.annual.model import AnnualReport
+    from desktop.storage.annual_reports import AnnualImport, AnnualReports, StoredAnnualReport
     from desktop.storage.exchange_service import ExchangeSqlLedger as SqlLedger
     from desktop.tracking.digest import Digest
     from desktop.tracking.stats import UnitStats
@@ -590,3 +592,44 @@ class Ledger:
     def changes(self, notice_id: int | None = None, limit: int = 200) -> list[ChangeEntry]:
         """The change log, newest first."""
         return self._impl.changes(notice_id, limit)
+
+    # --- annual reports (政府信息公开工作年度报告) ---------------------------------------------------
+    # One row per year in the ledger (``storage/annual_reports.py``), so backups, restores and a server
+    # ledger carry them. The ``annual-reports/YEAR.json`` files an earlier NoticeDesk kept beside a SQLite
+    # ledger are taken in when it is upgraded, and again (any left since) on the first call here.
+    def _annual(self) -> AnnualReports:
+        reports = self.__dict__.get("_annual_reports")
+        if reports is None:
+            from desktop.storage.annual_reports import AnnualReports
+
+            impl = self._impl
+            reports = AnnualReports(impl._Session, impl._ReadSession)
+            self._annual_reports = reports
+            if not self.on_server and self.data_dir is not None:
+                reports.import_files(self.data_dir)
+        return reports
+
+    def annual_years(self) -> list[int]:
+        """The years that have a stored annual report, oldest first."""
+        return self._annual().years()
+
+    def annual_report(self, year: int) -> StoredAnnualReport | None:
+        """The stored report of ``year`` (``.report``, ``.version``, ``.updated_at``), or None.
+        ``desktop.annual.model.ReportFormatError`` if the stored data cannot be read."""
+        return self._annual().load(year)
+
+    def save_annual_report(self, report: AnnualReport, expected_version: int | None = None) -> int:
+        """Store ``report`` as the report of ``report.year``; returns its new version. ``expected_version``:
+        the version last read (0: the year was not stored); when another client saved the year since,
+        ConflictError (``kind == "annual_report"``, nothing written). None: no check (last writer wins)."""
+        return self._annual().save(report, expected_version)
+
+    def import_annual_files(self) -> AnnualImport:
+        """Take the ``annual-reports/YEAR.json`` files beside a SQLite ledger in now (imported ones are moved
+        to ``annual-reports/已导入``; ``.left``: files left in place, with why). Nothing on a server."""
+        reports = self._annual()
+        if self.on_server or self.data_dir is None:
+            from desktop.storage.annual_reports import AnnualImport
+
+            return AnnualImport()
+        return reports.import_files(self.data_dir)

@@ -172,13 +172,28 @@ V4 = (
     )""",
 )
 
+# Version 5: the 政府信息公开工作年度报告 of each year inside the ledger (before: ``annual-reports/YEAR.json``
+# beside it, which backups, restores and a server ledger did not carry). One row per year: the report as
+# the JSON text of ``desktop.annual.store`` (see ``storage/annual_reports.py`` for why not columns), and a
+# version (+1 per save) for two clients saving the same year. The files of an earlier NoticeDesk are taken
+# in when a SQLite ledger is upgraded (``upgrade``) and whenever the reports are first read.
+V5 = (
+    """CREATE TABLE annual_report (
+        year INTEGER NOT NULL PRIMARY KEY,
+        content TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        updated_at {ts} NOT NULL
+    )""",
+)
+ANNUAL_VERSION = 5  # the first version with the annual_report table
+
 # The tables whose integer id comes from the engine (AUTOINCREMENT / identity), in copy order.
 ID_TABLES = ("unit", "notice", "task", "change_log", "progress_entry", "evidence")
 
 
 def steps() -> tuple[tuple[int, tuple[str, ...]], ...]:
     """(version, its statements) in order (read when called, so a test may swap a step)."""
-    return (1, V1), (2, V2), (3, V3), (4, V4)
+    return (1, V1), (2, V2), (3, V3), (4, V4), (5, V5)
 
 
 def statements(target: int, dialect: str = "sqlite") -> list[str]:
@@ -287,7 +302,27 @@ def upgrade(engine: Engine, backup_dir: Path | None, *, migrate_server: bool = F
         version = read_version(conn)  # again, under the write lock: another window may have migrated
         if version < CURRENT_VERSION:
             _run_steps(conn, version, CURRENT_VERSION)
+    if backup_dir is not None and engine.dialect.name == "sqlite" and found < ANNUAL_VERSION:
+        _take_in_annual_files(engine)
     return found, CURRENT_VERSION
+
+
+def _take_in_annual_files(engine: Engine) -> None:
+    """The ``annual-reports/YEAR.json`` files beside a SQLite ledger just upgraded (or created) by the app or
+    the command line go into it (``annual_reports.import_files``: a bad file is left with a logged warning,
+    an imported one moved to ``annual-reports/已导入``). Never raises: the ledger is open either way, and
+    the next read of the reports tries again."""
+    import logging
+
+    from sqlalchemy.orm import sessionmaker
+
+    from desktop.storage import annual_reports
+
+    try:
+        folder = Path(str(engine.url.database)).parent
+        annual_reports.import_files(sessionmaker(write_engine(engine)), folder)
+    except Exception:  # noqa: BLE001 - a file problem must not keep the clerk out of the ledger
+        logging.getLogger(__name__).warning("taking the annual-report files into the ledger failed", exc_info=True)
 
 
 def migrate(url: str | URL) -> tuple[int, int]:

@@ -230,3 +230,16 @@ class EvidenceBlob(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AnnualReportRow(Base):
+    """The 政府信息公开工作年度报告 of one year (schema v5): ``content`` is the report's JSON
+    (``desktop.annual.store.dumps``, read back through ``store.loads`` with its limits); ``version`` +1 per
+    save, for two clients saving the same year (``storage/annual_reports.py``)."""
+
+    __tablename__ = "annual_report"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    content: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)

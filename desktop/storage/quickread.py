@@ -31,7 +31,7 @@ from desktop.domain import DeadlineKind, NoticeInfo, Status, TaskRow, UnitCatego
 from desktop.numbering import number_for
 from desktop.storage import column_maps
 
-CURRENT_VERSION = 4  # the schema version of ledgers this program writes (see migrations.py)
+CURRENT_VERSION = 5  # the schema version of ledgers this program writes (see migrations.py)
 VERSION_KEY = "schema_version"
 BUSY_TIMEOUT_S = 5.0  # as engine.BUSY_TIMEOUT_S: wait this long for another writer's lock
 

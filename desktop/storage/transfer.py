@@ -35,7 +35,7 @@ from desktop.storage.models import Base
 
 # Parents before children (foreign keys), then the tables nothing refers to.
 TABLES = ("schema_meta", "unit", "notice", "task", "task_unit", "change_log", "progress_entry", "evidence",
-          "evidence_blob")
+          "evidence_blob", "annual_report")
 BATCH = 500
 
 
@@ -172,7 +172,8 @@ class ServerRestore:
     def describe(self) -> str:
         c = self.counts
         lines = [f"已把备份恢复到数据库服务器：{c.get('notice', 0)} 份通知、{c.get('task', 0)} 项任务、"
-                 f"{c.get('unit', 0)} 个单位、{c.get('change_log', 0)} 条修改记录、{c.get('evidence', 0)} 个佐证材料。"]
+                 f"{c.get('unit', 0)} 个单位、{c.get('change_log', 0)} 条修改记录、{c.get('evidence', 0)} 个佐证材料、"
+                 f"{c.get('annual_report', 0)} 份年度报告。"]
         if self.from_version < migrations.CURRENT_VERSION:
             lines.append(f"（备份是版本 {self.from_version}，已升级到版本 {migrations.CURRENT_VERSION}）")
         if any(self.replaced.values()):
