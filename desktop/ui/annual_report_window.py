@@ -6,9 +6,15 @@ open problems (``desktop.annual.checks``), where a click jumps to the cell or se
 (sections 一 and 六's 要点落实情况 from the ledger's notices of the year), 以上年报告为基础新建, 打开已存的报告数据… /
 另存报告数据… (the report's data as a .json file, e.g. to carry to another PC), 导出 Word/PDF (the open problems are listed first; export is never refused).
 
-Every change is written to ``annual-reports/YEAR.json`` in the data folder (atomically, a moment after the
-last change, and at once on closing or changing the year). The file dialogs and confirmations are
-attributes (``ask_open_path``, ``ask_save_path``, ``confirm``) so tests can replace them.
+Every change is stored in the ledger (``Ledger.save_annual_report``: a moment after the last change, and at
+once on closing or changing the year), so backups, restores and a server ledger carry the reports. On opening,
+the ``annual-reports/YEAR.json`` files an earlier NoticeDesk kept are taken into the ledger
+(``Ledger.import_annual_files``); a file that cannot be is named in a warning and left in place. Two clerks
+saving the same year on a server: the save carries the version last read, and when the other clerk saved in
+between the clerk chooses to reload theirs, overwrite it with this window's, or not save yet (as for tasks,
+nothing is overwritten silently). Without a ledger (``ledger=None``) the window edits and exports but stores
+nothing. The file dialogs and confirmations are attributes (``ask_open_path``, ``ask_save_path``,
+``confirm``) so tests can replace them.
 """
 from __future__ import annotations
 
@@ -38,6 +44,7 @@ from desktop.annual import store
 from desktop.annual.checks import Problem, check
 from desktop.annual.drafting import draft_section_one, draft_section_six, from_last_year
 from desktop.annual.model import SECTIONS, AnnualReport, ReportFormatError, parse_value
+from desktop.storage.ledger import ConflictError, LedgerError
 
 from .annual_grid import AnnualGrid
 from .messages import MessageBridge
@@ -47,13 +54,15 @@ SAVE_DELAY_MS = 600
 TAB_NAMES = {"一": "一、总体情况", "二": "二、主动公开", "三": "三、依申请公开", "四": "四、复议诉讼",
              "五": "五、问题和改进", "六": "六、其他事项"}
 CHECK_DELAY_MS = 250
+RELOAD, OVERWRITE, LATER = "重新加载对方保存的内容", "用我的内容覆盖", "暂不保存"
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class AnnualReportWindow(QMainWindow):
-    """The annual report window over the data folder ``data_dir`` (and ``ledger`` for drafting)."""
+    """The annual report window over ``ledger`` (reports stored in it, notices for drafting); ``data_dir`` is
+    where the file dialogs start."""
 
-    saved = Signal(Path)
+    saved = Signal(int)  # the year stored in the ledger
 
     def __init__(self, data_dir: Path, ledger=None, year: int | None = None,
                  messages: MessageBridge | None = None, parent: QWidget | None = None) -> None:
@@ -63,6 +72,7 @@ class AnnualReportWindow(QMainWindow):
         self.setObjectName("annualReportWindow")
         self.data_dir = Path(data_dir)
         self.ledger = ledger
+        self.version: int | None = None  # the stored row's version as last read or written (0: not stored)
         self.messages = messages if messages is not None else MessageBridge(self)
         self.ask_open_path: Callable[[], Path | None] = self._ask_open_path
         self.ask_save_path: Callable[[str, str], Path | None] = self._ask_save_path
@@ -75,13 +85,14 @@ class AnnualReportWindow(QMainWindow):
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS, timeout=self.flush)
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS, timeout=self.refresh_checks)
         self._build()
+        self._take_in_files()
         self.load_year(self.report.year)
         fit_to_screen(self, 1240, 860)
         self._size_split()
 
     @classmethod
     def for_ledger(cls, ledger, messages: MessageBridge | None = None, parent: QWidget | None = None):
-        """The window for the ledger's data folder (the user's data folder when it has none)."""
+        """The window over ``ledger``; file dialogs start in its data folder (the user's when it has none)."""
         data_dir = getattr(ledger, "data_dir", None)
         if data_dir is None:
             from desktop.storage.paths import default_data_dir
@@ -207,26 +218,51 @@ class AnnualReportWindow(QMainWindow):
 
     # ---- loading and showing --------------------------------------------------------------------
 
-    def load_year(self, year: int) -> None:
-        """Store the year shown, then show ``year``: its saved report, else an empty one (organ kept)."""
-        if year == self.report.year and self._dirty is False and hasattr(self, "_shown"):
+    def load_year(self, year: int, force: bool = False) -> None:
+        """Store the year shown, then show ``year``: its saved report, else an empty one (organ kept).
+        ``force``: read it again even when it is the year shown."""
+        if year == self.report.year and self._dirty is False and hasattr(self, "_shown") and not force:
             return
-        self.flush()
+        if not self.flush():  # the year shown could not be stored: stay on it, nothing lost
+            self.year_spin.blockSignals(True)
+            self.year_spin.setValue(self.report.year)
+            self.year_spin.blockSignals(False)
+            return
         organ = self.report.organ
-        try:
-            report = store.load_year(self.data_dir, year)
-        except ReportFormatError as exc:
-            self.messages.error(f"{year}年的报告文件无法读取：{exc}")
-            report = None
+        report, version = self._stored(year, report_errors=True)
         self.report = report or AnnualReport.empty(year, organ)
-        try:
-            self.last_year = store.load_year(self.data_dir, year - 1)
-        except ReportFormatError:
-            self.last_year = None
+        self.version = version
+        self.last_year = self._stored(year - 1)[0]
         self._shown = True
         self._show_report()
         self._dirty = False
         self._update_saved_label(saved=report is not None)
+
+    def _stored(self, year: int, report_errors: bool = False) -> tuple[AnnualReport | None, int | None]:
+        """(the ledger's report of ``year`` or None, its version: 0 when none is stored; None without a
+        ledger or when it cannot be read). ``report_errors``: tell the clerk why it could not be read."""
+        if self.ledger is None:
+            return None, None
+        try:
+            found = self.ledger.annual_report(year)
+        except (ReportFormatError, LedgerError) as exc:
+            if report_errors:
+                self.messages.error(f"{year}年的报告无法从台账读取：{exc}")
+            return None, None
+        return (None, 0) if found is None else (found.report, found.version)
+
+    def _take_in_files(self) -> None:
+        """The ``annual-reports/YEAR.json`` files of an earlier NoticeDesk go into the ledger; those that cannot
+        are named (they stay where they are)."""
+        if self.ledger is None:
+            return
+        try:
+            result = self.ledger.import_annual_files()
+        except LedgerError as exc:
+            self.messages.error(f"无法把年度报告文件导入台账：{exc}")
+            return
+        if result.left:
+            self.messages.warning("以下年度报告文件没有导入台账，仍留在原处：\n" + "\n".join(result.messages()))
 
     def _show_report(self) -> None:
         self._loading = True
@@ -255,8 +291,10 @@ class AnnualReportWindow(QMainWindow):
         self.setWindowTitle(f"{self.report.year}年政府信息公开工作年度报告 - 要点台账")
 
     def _update_saved_label(self, saved: bool) -> None:
-        path = store.path_for(self.data_dir, self.report.year)
-        self.saved_label.setText(f"已自动保存到 {path.name}" if saved else "尚未保存（修改后自动保存）")
+        if self.ledger is None:
+            self.saved_label.setText("没有打开台账，修改不会保存（可用“另存报告数据…”保存）")
+        else:
+            self.saved_label.setText("已自动保存到台账" if saved else "尚未保存（修改后自动保存到台账）")
 
     # ---- edits ----------------------------------------------------------------------------------
 
@@ -335,20 +373,43 @@ class AnnualReportWindow(QMainWindow):
 
     # ---- saving ---------------------------------------------------------------------------------
 
-    def flush(self) -> None:
-        """Write the report now if anything changed since the last write."""
+    def flush(self) -> bool:
+        """Store the report in the ledger now if anything changed since the last save; False when it could not
+        be (the clerk was told; the edits stay in the window and the next change tries again)."""
         self._save_timer.stop()
-        if not self._dirty:
-            return
-        path = store.path_for(self.data_dir, self.report.year)
+        if not self._dirty or self.ledger is None:  # without a ledger nothing is stored (the label says so)
+            return True
         try:
-            store.save(self.report, path)
-        except OSError as exc:
-            self.messages.error(f"年度报告无法自动保存到 {path}：{exc.strerror or exc}")
-            return
+            self.version = self.ledger.save_annual_report(self.report, expected_version=self.version)
+        except ConflictError as exc:
+            return self._conflict(exc)
+        except (LedgerError, ReportFormatError) as exc:
+            self.messages.error(f"年度报告无法自动保存到台账：{exc}")
+            return False
+        self._saved()
+        return True
+
+    def _saved(self) -> None:
         self._dirty = False
         self._update_saved_label(saved=True)
-        self.saved.emit(path)
+        self.saved.emit(self.report.year)
+
+    def _conflict(self, exc: ConflictError) -> bool:
+        """Another clerk saved this year since it was read: reload theirs, overwrite with ours, or not yet."""
+        answer = self.messages.choose("年度报告已被其他人修改", str(exc), [RELOAD, OVERWRITE, LATER], proceed=OVERWRITE)
+        if answer == OVERWRITE:
+            try:
+                self.version = self.ledger.save_annual_report(self.report)  # last writer wins, by choice
+            except (LedgerError, ReportFormatError) as again:
+                self.messages.error(f"年度报告无法保存到台账：{again}")
+                return False
+            self._saved()
+            return True
+        if answer == RELOAD:
+            self._dirty = False
+            self.load_year(self.report.year, force=True)
+            return True
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.flush()
@@ -382,11 +443,10 @@ class AnnualReportWindow(QMainWindow):
 
     def start_from_last_year(self) -> bool:
         year = self.report.year
-        try:
-            last = store.load_year(self.data_dir, year - 1)
-        except ReportFormatError as exc:
-            self.messages.error(f"{year - 1}年的报告无法读取：{exc}")
+        if self.ledger is None:
+            self.messages.warning("没有打开台账，无法读取上年报告。")
             return False
+        last = self._stored(year - 1, report_errors=True)[0]
         if last is None:
             self.messages.warning(f"没有找到{year - 1}年的报告。请先在{year - 1}年度中填写或导入上年报告。")
             return False

@@ -1,4 +1,5 @@
-"""The annual-report command through desktop.cli's parser (registered here as the lead will wire it)."""
+"""The annual-report command through desktop.cli's parser (registered here as the lead will wire it): the
+report is read from and stored in the ledger of --data-dir, files only where the clerk names one."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +11,7 @@ from pypdf import PdfReader
 from desktop import cli
 from desktop.annual import store
 from desktop.annual.cli import register
+from desktop.storage.ledger import Ledger
 
 pytestmark = pytest.mark.usefixtures("no_system_fonts")
 
@@ -43,12 +45,34 @@ def test_empty_year_prints_open_problems(data_dir, tmp_path, capsys):
     assert any("表三（收到和处理政府信息公开申请情况）尚未填写" in ln for ln in lines)
 
 
-def test_saved_year_in_the_data_folder_is_used(report, data_dir, capsys):
+def test_the_year_stored_in_the_ledger_is_used(report, data_dir, capsys):
     report.tables["T3"].values[("carried_out", "legal")] += 1
-    store.save(report, store.path_for(data_dir, 2024))
+    with Ledger(data_dir) as led:
+        led.save_annual_report(report)
     assert main(["annual-report", "2024"]) == 0
     out = capsys.readouterr().out
-    assert "注意：表三“法律服务机构”列不平衡" in out
+    assert "注意：表三“法律服务机构”列不平衡" in out and "台账中已有保存的数据" in out
+    assert main(["annual-report", "2025"]) == 0
+    assert "台账中尚无数据" in capsys.readouterr().out
+
+
+def test_load_stores_the_year_in_the_ledger_and_save_writes_it_back(report, data_dir, tmp_path, capsys):
+    src = store.save(report, tmp_path / "in.json")
+    assert main(["annual-report", "2024", "--load", str(src)]) == 0
+    assert "已存入台账" in capsys.readouterr().out
+    with Ledger(data_dir) as led:
+        assert led.annual_years() == [2024]
+        assert led.annual_report(2024).report.to_json() == report.to_json()
+    assert not (data_dir / "annual-reports").exists()  # no per-year file any more
+    src.unlink()
+    assert main(["annual-report", "2024", "--save", str(tmp_path / "back.json")]) == 0  # from the ledger
+    assert store.load(tmp_path / "back.json").to_json() == report.to_json()
+    # last year's stored report gives the year-on-year checks
+    last = store.load(tmp_path / "back.json")
+    last.year = 2023
+    with Ledger(data_dir) as led:
+        led.save_annual_report(last)
+        assert led.annual_years() == [2023, 2024]
 
 
 @pytest.mark.parametrize("argv_tail, words", [
@@ -70,6 +94,8 @@ def test_bad_input_exits_2_with_one_chinese_line(argv_tail, words, report, data_
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    with Ledger(data_dir) as led:
+        assert led.annual_years() == []  # nothing stored
 
 
 def test_bad_year(data_dir, capsys):

@@ -104,11 +104,20 @@ def test_parse_value():
 
 
 def test_atomic_save_leaves_no_temp_files(report, tmp_path):
-    path = store.path_for(tmp_path, 2024)
+    path = tmp_path / store.FOLDER / "2024.json"
     store.save(report, path)
     store.save(report, path)
-    assert sorted(p.name for p in path.parent.iterdir()) == ["2024.json"]
-    assert store.saved_years(tmp_path) == [2024]
+    (tmp_path / store.FOLDER / "notes.json").write_text("{}", encoding="utf-8")  # not a year: not a report file
+    assert sorted(p.name for p in path.parent.iterdir()) == ["2024.json", "notes.json"]
+    assert store.legacy_files(tmp_path) == [(2024, path)]
+
+
+def test_text_from_the_ledger_meets_the_same_limits(report):
+    assert store.loads(store.dumps(report, indent=None), "x").to_json() == report.to_json()
+    with pytest.raises(ReportFormatError, match="嵌套层数太多"):
+        store.loads('{"report": {"year": 2024}, "x": ' + "[" * 50 + "]" * 50 + "}", "台账中2024年的年度报告")
+    with pytest.raises(ReportFormatError, match="太大"):
+        store.loads('{"report": {"year": 2024}, "tables": {"T2": {"rules": {"issued": ' + "9" * 40 + "}}}}", "x")
 
 
 def test_every_official_row_label_is_there():

@@ -1,5 +1,6 @@
 """The annual report window under qtbot: edit a cell → totals and checks update; draft from the ledger;
-save; reopen → the same; jump from a problem to its cell; export with the problems listed first."""
+stored in the ledger; reopen → the same; jump from a problem to its cell; export with the problems listed
+first; an earlier NoticeDesk's annual-reports/YEAR.json taken in; two windows saving the same year."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,14 +10,16 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.annual import store
+from desktop.annual.model import AnnualReport
 from desktop.domain import Status
-from desktop.ui.annual_report_window import AnnualReportWindow
+from desktop.storage.ledger import Ledger
+from desktop.ui.annual_report_window import LATER, OVERWRITE, RELOAD, AnnualReportWindow
 
 
 @pytest.fixture
-def make(qtbot, messages, tmp_path):
-    def build(ledger=None, year=2024) -> AnnualReportWindow:
-        w = AnnualReportWindow(tmp_path / "data", ledger, year=year, messages=messages)
+def make(qtbot, messages, tmp_path, ledger):
+    def build(led=None, year=2024) -> AnnualReportWindow:
+        w = AnnualReportWindow(tmp_path / "data", led or ledger, year=year, messages=messages)
         qtbot.addWidget(w)
         w.show()
         return w
@@ -38,7 +41,7 @@ def test_grids_have_the_official_labels_and_read_only_shaded_totals(make):
     assert t4.item(1, 5).text() == "未经复议直接起诉" and t4.columnSpan(1, 5) == 5
 
 
-def test_edit_cell_updates_totals_checks_and_saves(make, qtbot, tmp_path):
+def test_edit_cell_updates_totals_checks_and_saves(make, qtbot, ledger):
     w = make()
     w.set_cell("T3", "new_received", "natural_person", "5")
     grid = w.grids["T3"]
@@ -53,12 +56,13 @@ def test_edit_cell_updates_totals_checks_and_saves(make, qtbot, tmp_path):
     assert "不是数字" in w.messages.log[-1][2]
     w.set_cell("T2", "rules", "issued", "-1")
     assert any(p.kind == "value" and p.cell == ("T2", "rules", "issued") for p in w.problems)
-    path = store.path_for(tmp_path / "data", 2024)
-    qtbot.waitUntil(path.is_file, timeout=3000)  # saved on its own after a moment
-    assert json.loads(path.read_text("utf-8"))["tables"]["T3"]["granted"]["natural_person"] == 5
+    qtbot.waitUntil(lambda: ledger.annual_years() == [2024], timeout=3000)  # stored on its own after a moment
+    stored = ledger.annual_report(2024)
+    assert stored.report.get("T3", "granted", "natural_person") == 5 and stored.version == w.version
+    assert not (ledger.data_dir / store.FOLDER).exists()  # no per-year file any more
 
 
-def test_text_and_organ_survive_close_and_reopen(make, qtbot, tmp_path):
+def test_text_and_organ_survive_close_and_reopen(make, qtbot, tmp_path, ledger):
     w = make()
     w.organ_edit.setText("某某镇人民政府")
     w.editors["五"].setPlainText("一是……；二是……。")
@@ -69,6 +73,9 @@ def test_text_and_organ_survive_close_and_reopen(make, qtbot, tmp_path):
     assert again.editors["五"].toPlainText() == "一是……；二是……。"
     assert again.grids["T4"].item_at_key("review", "total").text() == "2"
     assert again.report.title == "某某镇人民政府2024年政府信息公开工作年度报告"
+    assert again.saved_label.text() == "已自动保存到台账"
+    with Ledger(ledger.data_dir) as other:  # another window or the command line reads what was stored
+        assert other.annual_report(2024).report.organ == "某某镇人民政府"
 
 
 def test_problem_click_jumps_to_the_cell(make, qtbot):
@@ -159,3 +166,57 @@ def test_main_window_menu_opens_the_window(make_window, qtbot):
     assert annual.data_dir == win.ledger.data_dir
     assert annual.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     annual.close()
+
+
+def test_files_of_an_earlier_version_are_taken_in_when_the_window_opens(make, ledger, messages):
+    folder = ledger.data_dir / store.FOLDER
+    old = AnnualReport.empty(2023, "某某镇人民政府")
+    old.set("T2", "rules", "issued", 7)
+    store.save(old, folder / "2023.json")
+    (folder / "2022.json").write_text("{not json", encoding="utf-8")
+    w = make(year=2023)
+    assert w.organ_edit.text() == "某某镇人民政府" and w.grids["T2"].item_at_key("rules", "issued").text() == "7"
+    assert ledger.annual_years() == [2023]
+    assert (folder / "已导入" / "2023.json").is_file() and not (folder / "2023.json").exists()
+    assert (folder / "2022.json").read_text("utf-8") == "{not json"  # left where it was, and named
+    assert "2022.json" in messages.log[-1][2] and "没有导入台账" in messages.log[-1][2]
+
+
+@pytest.mark.parametrize("answer", [RELOAD, OVERWRITE, LATER])
+def test_two_windows_saving_the_same_year(answer, make, ledger, qtbot):
+    """A second client (here: a second Ledger on the same file) saves the year in between: nothing is
+    overwritten silently; the clerk reloads theirs, overwrites it, or keeps the edits unsaved."""
+    mine = make()
+    mine.organ_edit.setText("我的机关")
+    assert mine.flush()
+    other = Ledger(ledger.data_dir)
+    try:
+        theirs = other.annual_report(2024)
+        theirs.report.organ = "对方的机关"
+        other.save_annual_report(theirs.report, expected_version=theirs.version)
+        asked = []
+        mine.messages.chooser = lambda title, text, options: asked.append(text) or answer
+        mine.editors["五"].setPlainText("我的改进措施")
+        saved = mine.flush()
+        assert "已被其他人修改" in asked[0]
+        stored = other.annual_report(2024)
+        if answer == RELOAD:
+            assert saved and mine.organ_edit.text() == "对方的机关" and stored.report.texts["五"] == ""
+            assert mine.version == stored.version == 2 and not mine._dirty
+        elif answer == OVERWRITE:
+            assert saved and stored.report.organ == "我的机关" and stored.report.texts["五"] == "我的改进措施"
+            assert mine.version == stored.version == 3
+        else:
+            assert not saved and mine._dirty and stored.report.organ == "对方的机关"
+            mine.year_spin.setValue(2025)  # the edits are not dropped by a change of year either
+            assert mine.report.year == 2024 and mine.year_spin.value() == 2024
+    finally:
+        other.close()
+
+
+def test_without_a_ledger_nothing_is_stored(qtbot, messages, tmp_path):
+    w = AnnualReportWindow(tmp_path / "data", None, year=2024, messages=messages)
+    qtbot.addWidget(w)
+    w.organ_edit.setText("某某镇人民政府")
+    assert w.flush() and "不会保存" in w.saved_label.text()
+    assert not (tmp_path / "data").exists()
