@@ -36,7 +36,7 @@ def test_an_older_server_is_refused_then_migrate_upgrades_it(pg_url, data_dir, c
     with pytest.raises(LedgerError, match="台账版本是 3"):
         Ledger(data_dir, db_url=pg_url)
     assert cli_main(["migrate", "--db-url", pg_url]) == 0
-    assert "从版本 3 升级到版本 4" in capsys.readouterr().out
+    assert "从版本 3 升级到版本 5" in capsys.readouterr().out
     with Ledger(data_dir, db_url=pg_url) as led:
         (n,) = led.notices()
         (row,) = led.tasks(n.id)

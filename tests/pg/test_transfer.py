@@ -111,7 +111,7 @@ def test_restore_refuses_a_server_holding_a_ledger_unless_replace(data_dir, serv
         assert [n.title for n in led.notices()] == ["服务器上已有的通知"]
     assert cli_main(["restore", str(backup), "--db-url", server, "--replace"]) == 0
     out = capsys.readouterr().out
-    assert "已升级到版本 4" in out and "已被替换" in out
+    assert "已升级到版本 5" in out and "已被替换" in out
     with Ledger(data_dir, db_url=server) as led:
         (n,) = led.notices()
         assert [r.title for r in led.tasks(n.id)][:2] == ["优化政务服务", "推进“一网通办”"]

@@ -201,10 +201,10 @@ def test_restore_migrates_an_older_backup(data_dir, tmp_path):
     shutil.copyfile(FIXTURES / "ledger_v1.sqlite", old)
     before = sha(old)
     summary = inspect_backup(old)
-    assert summary.schema_version == 1 and "恢复时将升级到版本 4" in summary.describe()
+    assert summary.schema_version == 1 and "恢复时将升级到版本 5" in summary.describe()
     result = restore(data_dir, old)
-    assert result.from_version == 1 and result.summary.schema_version == 4
-    assert "已从版本 1 升级到版本 4" in result.describe()
+    assert result.from_version == 1 and result.summary.schema_version == 5
+    assert "已从版本 1 升级到版本 5" in result.describe()
     assert sha(old) == before
     with Ledger(data_dir) as led:
         assert led._quick is not None  # current now
@@ -304,10 +304,10 @@ def test_cli_restore_refusals(run_cli, data_dir, tmp_path):
     newer = tmp_path / "newer.sqlite"
     shutil.copyfile(FIXTURES / "ledger_v2.sqlite", newer)
     con = sqlite3.connect(newer)
-    con.execute("UPDATE schema_meta SET value = '5'")
+    con.execute("UPDATE schema_meta SET value = '6'")
     con.commit()
     con.close()
-    assert_refused(run_cli("restore", str(newer), data_dir=data_dir), "更新版本", "版本 5")
+    assert_refused(run_cli("restore", str(newer), data_dir=data_dir), "更新版本", "版本 6")
     text = tmp_path / "notes.txt"
     text.write_text("不是台账", encoding="utf-8")
     assert_refused(run_cli("restore", str(text), data_dir=data_dir), "不是 NoticeDesk 台账")

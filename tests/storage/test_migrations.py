@@ -63,15 +63,15 @@ def test_fixture_is_version_1():
 def test_v1_file_is_backed_up_then_migrated_keeping_every_row(data_dir, v1_file):
     original = dump(FIXTURE)
     with Ledger(data_dir) as led:
-        assert led.schema_version == migrations.CURRENT_VERSION == 4
+        assert led.schema_version == migrations.CURRENT_VERSION == 5
         backups = list((data_dir / "backups").iterdir())
-        assert len(backups) == 1 and backups[0].name.startswith("noticedesk-before-v4-")
+        assert len(backups) == 1 and backups[0].name.startswith("noticedesk-before-v5-")
         # The backup is the file as it was: still version 1, same rows.
         assert dump(backups[0]) == original
         migrated = dump(v1_file, v1_columns())
         assert {t: rows for t, rows in migrated.items() if t != "schema_meta"} == \
                {t: rows for t, rows in original.items() if t != "schema_meta"}
-        assert migrated["schema_meta"] == [("schema_version", "4")]
+        assert migrated["schema_meta"] == [("schema_version", "5")]
         # And the service reads the old rows correctly.
         rows = led.tasks(1)
         assert [(r.id, r.depth, r.number, r.title) for r in rows] == [
@@ -103,7 +103,7 @@ def test_failed_migration_leaves_the_file_at_its_old_version(data_dir, v1_file, 
     con.close()
     monkeypatch.undo()
     with Ledger(data_dir) as led:
-        assert led.schema_version == 4
+        assert led.schema_version == 5
 
 
 def test_newer_file_is_refused_and_left_untouched(data_dir):
@@ -116,7 +116,7 @@ def test_newer_file_is_refused_and_left_untouched(data_dir):
     before = digest(path)
     with pytest.raises(LedgerError) as err:
         Ledger(data_dir)
-    assert str(err.value) == ("台账文件由更新版本的 NoticeDesk 创建（版本 7），当前程序只支持到版本 4。"
+    assert str(err.value) == ("台账文件由更新版本的 NoticeDesk 创建（版本 7），当前程序只支持到版本 5。"
                               "请升级程序后再打开。")
     assert digest(path) == before
     assert sorted(p.name for p in data_dir.iterdir()) == [DB_FILE_NAME]  # no backup, no -wal left
@@ -131,7 +131,7 @@ def test_an_empty_file_is_not_taken_for_a_new_ledger(data_dir):
     assert sorted(p.name for p in data_dir.iterdir()) == [DB_FILE_NAME]
     (data_dir / DB_FILE_NAME).unlink()  # deleted by the clerk: a new ledger
     with Ledger(data_dir) as led:
-        assert led.schema_version == 4 and led.notices() == []
+        assert led.schema_version == 5 and led.notices() == []
 
 
 def schema(engine) -> dict:
@@ -241,9 +241,9 @@ def test_v2_file_from_an_earlier_release_migrates_to_the_current_version(tmp_pat
     make_v2_file(path)
     assert dump(path, {"schema_meta": ["name", "value"]})["schema_meta"] == [("schema_version", "2")]
     with Ledger(data_dir) as led:
-        assert led._sql.found_version == 2 and led.schema_version == 4
+        assert led._sql.found_version == 2 and led.schema_version == 5
         (backup,) = (data_dir / "backups").iterdir()
-        assert backup.name.startswith("noticedesk-before-v4-")
+        assert backup.name.startswith("noticedesk-before-v5-")
         rows = {r.id: r for r in led.tasks(1)}
         assert [(e.date.isoformat(), e.text) for e in led.progress_log(1)] == [("2024-03-15", "已办结")]
         assert [(e.date.isoformat(), e.text) for e in led.progress_log(2)] == [("2024-04-02", "正在推进")]

@@ -115,7 +115,7 @@ def test_ledger_serves_start_up_reads_before_building_the_implementation(filled)
     data_dir, ids = filled
     with Ledger(data_dir) as led:
         assert led._quick is not None and led._sql is None
-        assert (led.path, led.data_dir, led.schema_version) == (data_dir / DB_FILE_NAME, data_dir, 4)
+        assert (led.path, led.data_dir, led.schema_version) == (data_dir / DB_FILE_NAME, data_dir, 5)
         before = (led.notices(), led.units(), led.tasks(ids[0]))
         assert led._sql is None
         led.changes()  # any other method builds the implementation and closes the reader
@@ -188,7 +188,7 @@ def test_db_url_never_uses_the_fast_path(filled):
 def test_missing_file_is_created_by_the_sqlalchemy_path(data_dir):
     with Ledger(data_dir) as led:
         assert led._sql is not None and led._quick is None
-        assert led.schema_version == 4 and led.notices() == []
+        assert led.schema_version == 5 and led.notices() == []
     with Ledger(data_dir) as led:  # now up to date: the fast path
         assert led._quick is not None and led.notices() == []
 
@@ -199,7 +199,7 @@ def test_v1_file_is_migrated_as_before(data_dir):
     assert QuickReader.open_if_current(path) is None
     with Ledger(data_dir) as led:
         assert led._sql is not None and led._quick is None
-        assert led._sql.found_version == 1 and led.schema_version == 4
+        assert led._sql.found_version == 1 and led.schema_version == 5
         assert len(led.tasks(1)) == 6
     assert len(list((data_dir / "backups").iterdir())) == 1
 
@@ -208,11 +208,11 @@ def test_newer_file_is_refused_untouched(data_dir):
     Ledger(data_dir).close()
     path = data_dir / DB_FILE_NAME
     con = sqlite3.connect(path)
-    con.execute("UPDATE schema_meta SET value = '5' WHERE name = 'schema_version'")
+    con.execute("UPDATE schema_meta SET value = '6' WHERE name = 'schema_version'")
     con.commit()
     con.close()
     before = digest(path)
-    with pytest.raises(LedgerError, match="版本 5"):
+    with pytest.raises(LedgerError, match="版本 6"):
         Ledger(data_dir)
     assert digest(path) == before
     assert sorted(p.name for p in data_dir.iterdir()) == [DB_FILE_NAME]
