@@ -3,7 +3,8 @@
 Plain Python, no Qt and no SQLAlchemy: ``model`` (the report of a year ↔ JSON, tables 二/三/四 with computed
 totals), ``grids`` (the official table layouts with their merged headers, shared by the documents and the
 window), ``checks`` (勾稽关系 and the other live checks), ``drafting`` (text from the ledger's notices, a
-year from last year's report), ``store`` (``annual-reports/YEAR.json`` in the data folder, written
-atomically) and ``cli`` (the ``annual-report`` command). The structure follows
-../shared/docs/annual-report.md.
+year from last year's report), ``store`` (report JSON: the file the clerk chooses, and the checked reader
+for the JSON the ledger keeps — the reports live in the ledger, table ``annual_report``, through
+``desktop.storage.annual_reports``) and ``cli`` (the ``annual-report`` command, on the ledger). The
+structure follows ../shared/docs/annual-report.md.
 """
