@@ -15,6 +15,9 @@ between the clerk chooses to reload theirs, overwrite it with this window's, or 
 nothing is overwritten silently). Without a ledger (``ledger=None``) the window edits and exports but stores
 nothing. The file dialogs and confirmations are attributes (``ask_open_path``, ``ask_save_path``,
 ``confirm``) so tests can replace them.
+
+Size: one window of six tabs and its buttons (load, store, conflicts, drafting, files, export); the grids
+are ``annual_grid.py`` and the rules ``desktop.annual``, what is left is the wiring of one window.
 """
 from __future__ import annotations
 
