@@ -20,6 +20,9 @@ JSON (``to_json`` / ``from_json``)::
 Row and column keys are the outline's (T3 ``denied.state_secret`` nests as ``"denied": {"state_secret": …}``);
 T2 has no keys in the outline, so its keys are defined here (``T2_ROWS``). On load the official Chinese
 labels are accepted in place of any key, and a number written as a string ("12") is read as a number.
+
+Size: the official rows and columns of tables 二/三/四 (their labels are about a third of the file) with the
+report and its JSON; split apart, a table's labels would live away from the keys its JSON uses.
 """
 from __future__ import annotations
 
