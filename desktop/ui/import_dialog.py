@@ -42,6 +42,7 @@ from .import_panes import (
     highlight_span,
     highlighted_text,
     review_split,
+    show_warnings,
     source_tabs,
     source_view,
 )
@@ -213,20 +214,13 @@ class ImportDialog(QDialog):
         self._remember_start()
         return True
 
-    def show_warnings(self, warnings: list[str]) -> None:
-        self.warnings.clear()
-        for w in warnings:
-            self.warnings.addItem(f"请检查：{w}")
-        self.warnings.setVisible(bool(warnings))
-
     def _build_review(self, meta: dict) -> None:
         self.fields = NoticeFields(self.parsed, meta)
-        self.title_edit, self.number_edit, self.issuer_edit = (self.fields.title_edit, self.fields.number_edit,
-                                                               self.fields.issuer_edit)
-        self.date_edit, self.year_edit = self.fields.date_edit, self.fields.year_edit
+        for name in ("title_edit", "number_edit", "issuer_edit", "date_edit", "year_edit"):  # as tests know them
+            setattr(self, name, getattr(self.fields, name))
         self.warnings = QListWidget()
         self.warnings.setMaximumHeight(72)
-        self.show_warnings(self.parsed.warnings)
+        show_warnings(self.warnings, self.parsed.warnings)
         self.source_view = source_view(self.parsed.source_text)
 
         directory = UnitDirectory(parent=self)

@@ -45,6 +45,14 @@ def doubtful_rows(parsed, rows) -> dict[int, str]:
     return out
 
 
+def show_warnings(box, warnings: list[str]) -> None:
+    """The reading's warnings in the list above the table (hidden when there are none)."""
+    box.clear()
+    for w in warnings:
+        box.addItem(f"请检查：{w}")
+    box.setVisible(bool(warnings))
+
+
 def source_view(text: str) -> QPlainTextEdit:
     view = QPlainTextEdit(text)
     view.setReadOnly(True)

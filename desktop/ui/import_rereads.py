@@ -14,7 +14,7 @@ from typing import Any
 
 from desktop.storage.ledger import Ledger, LedgerError
 
-from .import_panes import doubtful_rows
+from .import_panes import doubtful_rows, show_warnings
 from .import_source_actions import keep_edits
 
 Reading = tuple[int, object, object]  # (scratch notice, TableChoice or None, ParsedNotice)
@@ -96,7 +96,7 @@ class Rereads:
         d._scratch_notice, d.choice, d.parsed = notice_id, choice, parsed
         d.controller.set_notice(notice_id)
         d.model.set_notes(doubtful_rows(parsed, d.scratch.tasks(notice_id)))
-        d.show_warnings(parsed.warnings)
+        show_warnings(d.warnings, parsed.warnings)
         panel = d.grid_panel
         panel.blockSignals(True)
         try:
