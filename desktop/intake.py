@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[)）]|\d+[.．、]|[（(]\d+[)）])\s*")
+from desktop.importing.parse.patterns import match_enum
 
 
 def _bare(heading: str) -> str:
-    return _NUMBER.sub("", heading).rstrip("。").strip()
+    """A heading without its number (一、 (一) 1. (1) …, read by the importer's own patterns) or final 。."""
+    found = match_enum(heading)
+    return (heading[found.end:] if found else heading).rstrip("。").strip()
 
 
 def ledger_rows(parsed: Any, source_name: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:

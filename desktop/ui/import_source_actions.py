@@ -9,16 +9,13 @@ whose source did not move keep the edits, and rows the clerk added by hand are k
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from desktop.domain import UnitRole
-
-if TYPE_CHECKING:
-    from .import_dialog import ImportDialog
 
 _FIELDS = (("title", "title"), ("text", "text"), ("lead_units", "lead_units"), ("units", "units"),
            ("deadline_text", "deadline"))
@@ -58,7 +55,7 @@ def _plain(value: Any) -> Any:
 class SourceActions:
     """The source pane's context menu and shortcuts (module docstring)."""
 
-    def __init__(self, dialog: ImportDialog) -> None:
+    def __init__(self, dialog: Any) -> None:  # the ImportDialog (not imported: no cycle)
         self.dialog = dialog
         view = dialog.source_view
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -1,17 +1,15 @@
-"""Command-line support for a ledger on a database server (``--db-url``): ``migrate``, and ``backup`` /
-``restore`` across engines (``storage/transfer.py``). ``cli.py`` registers ``migrate`` and hands its
-backup/restore commands here when ``--db-url`` is given."""
+"""A ledger on a database server (``--db-url``): ``migrate``, and ``backup`` / ``restore`` across engines
+(``storage/transfer.py``), which ``backup.py``'s commands hand over here when ``--db-url`` is given."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop.storage.errors import LedgerError
+from .common import AddCommand, open_ledger
 
 
-def add_commands(cmd: Callable[..., argparse.ArgumentParser]) -> None:
+def add_commands(cmd: AddCommand) -> None:
     cmd("migrate", "建立或升级台账数据库（数据库服务器上由信息技术管理员运行；本地文件打开时会自动升级）", cmd_migrate)
 
 
@@ -19,8 +17,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from desktop.storage import migrations
 
     if not args.db_url:  # the SQLite file: opening it migrates it (with a backup first)
-        from desktop.cli import open_ledger
-
         ledger = open_ledger(args)
         try:
             found = ledger._sql.found_version if ledger._sql is not None else ledger.schema_version
@@ -53,6 +49,7 @@ def backup(args: argparse.Namespace) -> int:
 def restore(args: argparse.Namespace, evidence_dir: Any) -> int:
     """``restore FILE --db-url URL [--replace]``: load a SQLite backup into the server."""
     from desktop.storage.backup import inspect_backup
+    from desktop.storage.errors import LedgerError
     from desktop.storage.transfer import restore_to_server
 
     path = Path(args.file)

@@ -1,19 +1,16 @@
-"""Command-line side of the Excel exchange (registered by ``cli.build_parser``): ``export --format xlsx``,
-``feedback`` (hand out one workbook per unit), ``returns`` (merge what a unit sent back), ``carry-forward``
-and ``compare``. Same rules as ``cli``: a problem the clerk can fix is a ``UserError`` (exit 2, one line
-in Chinese), and nothing is written to the ledger then.
+"""The Excel exchange with the units: ``feedback`` (hand out one workbook per unit), ``returns`` (merge what a
+unit sent back), ``carry-forward`` (next year's notice from this one) and ``compare``. A problem the clerk
+can fix is a ``UserError`` (exit 2, one line in Chinese), and nothing is written to the ledger then.
 """
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
-from desktop.cli import UserError, _notice_or_fail, _parse_date, _print_json, open_ledger
-from desktop.storage.errors import cannot_write
+from .common import AddCommand, UserError, notice_or_fail, open_ledger, parse_date, print_json
 
 
-def add_commands(cmd: Callable[[str, str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser]) -> None:
+def add_commands(cmd: AddCommand) -> None:
     sp = cmd("returns", "导入单位填报后发回的反馈表（.xlsx）", cmd_returns)
     sp.add_argument("file")
     sp.add_argument("--dry-run", action="store_true", help="只显示会做哪些修改，不写入台账")
@@ -35,24 +32,6 @@ def add_commands(cmd: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     sp.add_argument("--json", action="store_true")
 
 
-def export_xlsx(args: argparse.Namespace, out: Path, notice, rows, columns, today) -> int:
-    """``export --format xlsx`` (called by ``cli.cmd_export`` after its checks)."""
-    from desktop.spreadsheets.writer import XLSX_KINDS
-    from desktop.spreadsheets.writer import export_xlsx as write
-
-    if args.what not in XLSX_KINDS:
-        raise UserError("落实情况报告是公文，不能导出为 Excel 表格。请用 --format docx 或 --format pdf；"
-                        "Excel 可导出 table、units、open、progress。")
-    try:
-        path = write(args.what, notice, rows, out, unit=args.unit, columns=columns, today=today)
-    except OSError as exc:
-        raise UserError(cannot_write(out, exc)) from None
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    print(f"已导出：{path}")
-    return 0
-
-
 def cmd_returns(args: argparse.Namespace) -> int:
     """Three groups, as the window shows them: 可导入 (applied unless --dry-run), 冲突 (the ledger changed
     the task after the hand-out: applied only with --overwrite-newer) and 拒绝 (never applied, with why)."""
@@ -62,7 +41,7 @@ def cmd_returns(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UserError(f"找不到文件：{path}。请检查路径是否正确。")
-    today = _parse_date(args.today) if args.today else None
+    today = parse_date(args.today) if args.today else None
     ledger = open_ledger(args)
     try:
         try:
@@ -105,13 +84,14 @@ def cmd_returns(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     from desktop.spreadsheets.feedback import make_feedback_workbook, unit_names
     from desktop.spreadsheets.writer import sheet_name
+    from desktop.storage.errors import cannot_write
 
     folder = Path(args.out)
     if not folder.is_dir():
         raise UserError(f"保存位置不存在：{folder}。请先建立该文件夹或换一个位置。")
     ledger = open_ledger(args)
     try:
-        _notice_or_fail(ledger, args.notice_id)
+        notice_or_fail(ledger, args.notice_id)
         notice, rows = ledger.notice(args.notice_id), ledger.tasks(args.notice_id)
         fingerprint = ledger.notice_fingerprint(args.notice_id)
         units = unit_names(rows)
@@ -141,7 +121,7 @@ def cmd_carry_forward(args: argparse.Namespace) -> int:
         raise UserError(f"年份不对：{args.year}。请写四位年份，例如 --year 2025。")
     ledger = open_ledger(args)
     try:
-        _notice_or_fail(ledger, args.notice_id)
+        notice_or_fail(ledger, args.notice_id)
         new_id = ledger.carry_forward(args.notice_id, args.year, args.title)
         notice = ledger.notice(new_id)
     finally:
@@ -157,7 +137,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     ledger = open_ledger(args)
     try:
         for nid in (args.old_id, args.new_id):
-            _notice_or_fail(ledger, nid)
+            notice_or_fail(ledger, nid)
         pairs = compare_notices(ledger.tasks(args.old_id), ledger.tasks(args.new_id))
     finally:
         ledger.close()
@@ -165,7 +145,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.json:
         def side(s):
             return None if s is None else {"id": s.row.id, **s.values}
-        _print_json({"old_id": args.old_id, "new_id": args.new_id, "counts": n,
+        print_json({"old_id": args.old_id, "new_id": args.new_id, "counts": n,
                      "pairs": [{"kind": p.kind, "fields": p.fields, "ratio": round(p.ratio, 3),
                                 "old": side(p.old), "new": side(p.new)} for p in pairs]})
         return 0
