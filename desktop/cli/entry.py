@@ -41,7 +41,7 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--no-err-windows", action="store_true", help="错误只写到标准错误输出，不弹窗")
     if not with_commands:
         return p
-    from desktop.annual.cli import register as register_annual_report
+    from desktop.cli.annual import register as register_annual_report
 
     from . import backup, documents, exchange, notices, server, tracking
 

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from desktop import cli
 from desktop.annual import store
-from desktop.annual.cli import register
+from desktop.cli.annual import register
 from desktop.storage.ledger import Ledger
 
 pytestmark = pytest.mark.usefixtures("no_system_fonts")

@@ -59,5 +59,5 @@ def test_each_command_comes_from_a_command_group_module():
         func = parser.get_default("func")
         assert func is not None, name
         module = func.__module__
-        assert module.startswith("desktop.cli.") or module == "desktop.annual.cli", (name, module)
+        assert module.startswith("desktop.cli."), (name, module)
         assert module not in ("desktop.cli.entry", "desktop.cli.common"), (name, module)

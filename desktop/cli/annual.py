@@ -1,5 +1,5 @@
 """The ``annual-report`` command: ``python -m desktop annual-report YEAR [--load F.json] [--save F.json]
-[--out PATH]`` (../shared/docs/cli.md), as a hook that ``desktop/cli.py``'s ``build_parser`` registers.
+[--out PATH]`` (../shared/docs/cli.md), registered by ``desktop.cli.entry``.
 
 The report is kept in the ledger (``--data-dir`` / ``--db-url`` as every command; ``Ledger.annual_report``),
 so backups, restores and a server ledger carry it. ``--load`` reads a JSON file and stores it as the year's
