@@ -231,7 +231,7 @@ def guarded(method: Callable[P, R]) -> Callable[P, R]:
         except LedgerError:
             raise
         except Exception as e:
-            where = getattr(args[0], "path", None) if args else None  # a SqlLedger's file
+            where = getattr(args[0], "path", None) if args else None  # a storage collaborator's file (core.Part.path)
             err = translate_error(e, where if isinstance(where, Path) else None)
             if err is None:
                 raise

@@ -10,7 +10,7 @@ the change log keep meaning the same rows.
 
 Evidence: a server keeps the bytes in ``evidence_blob``; a SQLite ledger keeps them in its data folder.
 A backup of a server carries the blobs inside the file (a SQLite ledger opened from it serves them from
-there, ``TrackedSqlLedger.evidence_path``); a restore into a server takes the bytes from the backup's
+there, ``EvidenceStore.evidence_path``); a restore into a server takes the bytes from the backup's
 blobs or from the evidence folder of a data folder (``evidence_dir``).
 
 ``python -m desktop backup --out FILE --db-url URL`` and ``restore FILE --db-url URL [--replace]``
