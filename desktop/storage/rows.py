@@ -13,6 +13,7 @@ item numbering to the parser, are the one rule added here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -31,14 +32,13 @@ from desktop.domain import (
     UnitCategory,
     UnitInfo,
 )
-from desktop.importing.parse.patterns import CN_NUM, first_clause, strip_enum
 from desktop.storage import column_maps
 from desktop.storage.text import checked, plain
 
 __all__ = [
     "EDITABLE_TASK_FIELDS", "NOTICE_FIELDS", "NOTICE_TEXTS", "REVISION_FIELDS", "SPLIT_COPIED", "TASK_DEFAULTS",
     "TaskSnapshot", "as_date", "as_datetime", "clean_task_fields", "clean_unit_fields", "describe",
-    "described_map", "entry_info", "evidence_info", "field_of", "first_clause", "fmt", "heading_title", "names",
+    "described_map", "entry_info", "evidence_info", "field_of", "fmt", "heading_title", "names",
     "not_found", "notice_texts", "now", "place", "preorder", "same_text_key", "section_path", "unit_info",
     "unit_key",
 ]
@@ -275,13 +275,20 @@ def described_map(key: str, value: str) -> str:
 
 
 # --- texts of an import ----------------------------------------------------------------------------
-# 第一部分 / 第二章 / 第三节 / 第四条: chapter markers, which the parser does not read as item numbering.
-_CHAPTER = re.compile(rf"^\s*第(?:{CN_NUM}|\d+)(?:部分|章|节|条)\s*")
+@functools.cache
+def _chapter() -> re.Pattern[str]:
+    """第一部分 / 第二章 / 第三节 / 第四条: chapter markers, which the parser does not read as item numbering."""
+    from desktop.importing.parse.patterns import CN_NUM
+
+    return re.compile(rf"^\s*第(?:{CN_NUM}|\d+)(?:部分|章|节|条)\s*")
 
 
 def heading_title(heading: str) -> str:
-    """The heading text without its printed 序号: '（一）加强组织领导' → '加强组织领导'."""
-    m = _CHAPTER.match(heading)
+    """The heading text without its printed 序号: '（一）加强组织领导' → '加强组织领导'. (The parser's
+    patterns are imported here, not at the top: ledger.py imports this module while the window starts.)"""
+    from desktop.importing.parse.patterns import strip_enum
+
+    m = _chapter().match(heading)
     return heading[m.end():].strip() if m else strip_enum(heading)
 
 

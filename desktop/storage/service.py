@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from desktop.storage.core import Core, History
 from desktop.storage.evidence_store import EvidenceStore
 from desktop.storage.exchange_store import ExchangeStore
@@ -71,7 +73,8 @@ class SqlLedger:
         return self.core.schema_version
 
     @property
-    def _engine(self):  # noqa: ANN202 - what tests/safety reads to reach the engine (core.engine)
+    def _engine(self) -> Engine:
+        """``core.engine`` under the name tests/safety/test_bad_environment.py reads."""
         return self.core.engine
 
     def close(self) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from desktop.domain import TaskRow, UnitRole
+from desktop.importing.parse.patterns import first_clause
 from desktop.numbering import number_for
 from desktop.storage.core import (
     TASK_COLUMNS,
@@ -44,7 +45,6 @@ from desktop.storage.rows import (
     TaskSnapshot,
     clean_task_fields,
     describe,
-    first_clause,
     names,
     not_found,
     place,
