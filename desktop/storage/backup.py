@@ -137,7 +137,8 @@ def _size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
 
 
-def _stamp(now: dt.datetime | None = None) -> str:
+def file_stamp(now: dt.datetime | None = None) -> str:
+    """The time stamp in backup file names (YYYYmmdd-HHMMSS; also used by transfer.py)."""
     return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
 
 
@@ -231,7 +232,8 @@ def inspect_backup(path: Path, verify: bool = True, schema: bool = True) -> Back
 
 
 # --- copies --------------------------------------------------------------------------------------
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; elsewhere nothing to do)."""
     if os.name != "posix":
         return
     try:
@@ -246,7 +248,8 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _free_name(dest: Path) -> Path:
+def free_name(dest: Path) -> Path:
+    """``dest``, or ``dest`` with ~2, ~3 … when a file of that name exists."""
     n = 1
     while dest.exists():  # two backups within one second must not overwrite each other
         n += 1
@@ -254,7 +257,8 @@ def _free_name(dest: Path) -> Path:
     return dest
 
 
-def _partial(dest: Path) -> Path:
+def partial_name(dest: Path) -> Path:
+    """The hidden name a copy is written under until it is complete."""
     return dest.with_name(f".{dest.name}.partial")
 
 
@@ -267,8 +271,8 @@ def copy_database(src: Path, dest: Path, *, overwrite: bool = False,
     copy cannot be written; ``dest`` is then untouched."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     if not overwrite:
-        dest = _free_name(dest)
-    tmp = _partial(dest)
+        dest = free_name(dest)
+    tmp = partial_name(dest)
     tmp.unlink(missing_ok=True)
     try:
         _backup_pages(sqlite3.connect(str(src), timeout=BUSY_TIMEOUT_S, isolation_level=None), tmp)
@@ -289,7 +293,7 @@ def copy_database(src: Path, dest: Path, *, overwrite: bool = False,
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(dest.parent)
+    fsync_dir(dest.parent)
     return dest
 
 
@@ -347,7 +351,7 @@ def backup_to(data_dir: Path, out: Path) -> tuple[Path, BackupSummary]:
         raise LedgerError(f"数据文件夹 {data_dir} 中还没有台账文件，无需备份。")
     out = Path(out)
     if out.is_dir():
-        out = _free_name(out / f"{AUTO_PREFIX}{_stamp()}.sqlite")
+        out = free_name(out / f"{AUTO_PREFIX}{file_stamp()}.sqlite")
     if out.resolve() == live.resolve():
         raise LedgerError("不能把台账备份到它自己。请选择另一个文件名或文件夹。")
     if not out.parent.is_dir():
@@ -411,7 +415,7 @@ def daily_backup(data_dir: Path, now: dt.datetime | None = None, keep: int = KEE
     if any(AUTO_NAME.match(p.name).group(1) == today for p in automatic_backups(folder)):
         return None
     # a damaged ledger is not backed up: its copies would push the good backups out of the 30 kept
-    dest = folder / f"{AUTO_PREFIX}{_stamp(now)}.sqlite"
+    dest = folder / f"{AUTO_PREFIX}{file_stamp(now)}.sqlite"
     written = copy_database(live, dest, check=_must_be_sound(data_dir))
     prune(folder, keep)
     return written
@@ -677,19 +681,19 @@ def _parses(parse: Callable[[str], Any], value: str) -> bool:
     return True
 
 
-def _prepare(src: Path, data_dir: Path) -> tuple[Path, int]:
+def rebuilt_copy(src: Path, data_dir: Path) -> tuple[Path, int]:
     """A ledger rebuilt from ``src``'s rows in the data folder (checked, migrated): (its path, the
     version ``src`` had). See the module docstring."""
     summary = inspect_backup(src)  # refuses foreign, damaged, altered and newer files before copying anything
-    stamp = f"{_stamp()}-{os.getpid()}"
+    stamp = f"{file_stamp()}-{os.getpid()}"
     raw = Path(data_dir) / f".restore-{stamp}-raw.sqlite"
     tmp = Path(data_dir) / f".restore-{stamp}.sqlite"
-    for p in (raw, _partial(raw), tmp, _partial(tmp)):
+    for p in (raw, partial_name(raw), tmp, partial_name(tmp)):
         p.unlink(missing_ok=True)
     try:
         copy_database(src, raw, overwrite=True)  # consistent even if the backup is in WAL mode
         _rebuild(raw, tmp, summary.schema_version, src)
-        _remove_db(raw)
+        remove_db(raw)
         if summary.schema_version < CURRENT_VERSION:
             from desktop.storage import migrations
             from desktop.storage.engine import make_engine, sqlite_url
@@ -713,8 +717,8 @@ def _prepare(src: Path, data_dir: Path) -> tuple[Path, int]:
         finally:
             con.close()
     except BaseException:
-        _remove_db(raw)
-        _remove_db(tmp)
+        remove_db(raw)
+        remove_db(tmp)
         raise
     return tmp, summary.schema_version
 
@@ -747,7 +751,8 @@ def _keep_annual_reports(live: Path, tmp: Path) -> int:
         return 0
 
 
-def _remove_db(path: Path) -> None:
+def remove_db(path: Path) -> None:
+    """Remove a SQLite file with its -wal, -shm and -journal companions (errors ignored)."""
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         try:
             p.unlink(missing_ok=True)
@@ -758,7 +763,7 @@ def _remove_db(path: Path) -> None:
 def _keep_current(live: Path, folder: Path) -> Path:
     """Copy the ledger about to be replaced into ``backups/`` (consistently if SQLite can read it,
     else byte for byte with its -wal)."""
-    dest = _free_name(folder / f"noticedesk-before-restore-{_stamp()}.sqlite")
+    dest = free_name(folder / f"noticedesk-before-restore-{file_stamp()}.sqlite")
     try:
         return copy_database(live, dest)
     except sqlite3.DatabaseError:
@@ -823,7 +828,7 @@ def restore(data_dir: Path, src: Path, *, check_lock: bool = True) -> RestoreRes
             raise LedgerError(f"台账正在另一个窗口中打开（{other.describe()}）。请先关闭程序再恢复，未做任何修改。")
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        tmp, found = _prepare(src, data_dir)
+        tmp, found = rebuilt_copy(src, data_dir)
     except sqlite3.Error as e:
         raise _not_a_ledger(src) from e
     except OSError as e:
@@ -847,7 +852,7 @@ def restore(data_dir: Path, src: Path, *, check_lock: bool = True) -> RestoreRes
             for side in ("-wal", "-shm", "-journal"):
                 Path(f"{live}{side}").unlink(missing_ok=True)
             os.replace(tmp, live)
-            _fsync_dir(data_dir)
+            fsync_dir(data_dir)
         con = sqlite3.connect(str(live), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:  # read-write but query-only: closing it tidies -wal/-shm away, as the app's reader does
             con.execute("PRAGMA query_only = ON")
@@ -855,5 +860,5 @@ def restore(data_dir: Path, src: Path, *, check_lock: bool = True) -> RestoreRes
         finally:
             con.close()
     finally:
-        _remove_db(tmp)
+        remove_db(tmp)
     return RestoreResult(summary=summary, from_version=found, ledger_path=live, kept=kept)

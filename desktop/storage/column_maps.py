@@ -2,7 +2,7 @@
 
 A table's header labels (its header row's cells, whitespace removed) name a mapping to one column role
 per column (``desktop.importing.parse.columns.ROLES``). Each mapping is one ``schema_meta`` row: name
-``column_map:`` + the labels as JSON, value the roles as JSON. Shared by ``service.py`` (writes and
+``column_map:`` + the labels as JSON, value the roles as JSON. Shared by ``settings_store.py`` (writes and
 reads) and ``quickread.py`` (reads without SQLAlchemy), so both read the rows the same way; backups
 and transfers carry the rows with the rest of ``schema_meta``.
 """

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.storage.errors import LedgerError
 
 # Execution option carried by the write engine: its transactions start with BEGIN IMMEDIATE.
-_WRITE_OPTION = "noticedesk_write"
+WRITE_OPTION = "noticedesk_write"
 BUSY_TIMEOUT_S = 5.0
 # The advisory lock key of ledger writers on PostgreSQL ("NDLW"); one per database.
 PG_WRITE_LOCK = 0x4E444C57
@@ -65,7 +65,7 @@ def make_engine(url: str | URL, *, wal: bool = True) -> Engine:
 def _configure_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get(_WRITE_OPTION, False):
+        if conn.get_execution_options().get(WRITE_OPTION, False):
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
 
@@ -107,13 +107,13 @@ def _configure_sqlite(engine: Engine, wal: bool) -> None:
     def _on_begin(conn: Connection) -> None:
         # IMMEDIATE takes the write lock up front: a read-then-write action can then not fail
         # half-way with SQLITE_BUSY when another window or the command line writes at the same time.
-        immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def write_engine(engine: Engine) -> Engine:
     """The same engine (same pool) whose transactions take the write lock at once."""
-    return engine.execution_options(**{_WRITE_OPTION: True})
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def make_sessions(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
@@ -231,7 +231,7 @@ def guarded(method: Callable[P, R]) -> Callable[P, R]:
         except LedgerError:
             raise
         except Exception as e:
-            where = getattr(args[0], "path", None) if args else None  # a SqlLedger's file
+            where = getattr(args[0], "path", None) if args else None  # a storage collaborator's file (core.Part.path)
             err = translate_error(e, where if isinstance(where, Path) else None)
             if err is None:
                 raise

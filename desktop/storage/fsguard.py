@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from desktop.storage.engine import _WRITE_OPTION
+from desktop.storage.engine import WRITE_OPTION
 from desktop.storage.errors import LedgerError
 
 GONE = ("找不到台账文件 {path}：它可能已被移动或删除，或者所在的网络盘、U 盘已断开。刚才的修改没有保存。"
@@ -47,7 +47,7 @@ def watch(engine: Engine, path: Path) -> None:
     identity = file_identity(path)
 
     def before_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get(_WRITE_OPTION, False):
+        if conn.get_execution_options().get(WRITE_OPTION, False):
             check(path, identity)
 
     # insert=True: before engine.py's hook issues BEGIN, so a refusal leaves no transaction open.

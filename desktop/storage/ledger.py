@@ -46,19 +46,20 @@ nothing. ``changed_since(token)`` tells a window cheaply which notices other cli
 changed, for a refresh on a timer. A server's schema is created and upgraded only by
 ``python -m desktop migrate`` (``migrations.migrate``); opening an older one raises LedgerError.
 
-This module is import-light on purpose: the SQLAlchemy implementation (``service.py``, ~0.6 s to
-import) is loaded when it is first needed, not when the UI imports these names. Opening an existing,
+This module is import-light on purpose: the SQLAlchemy implementation (``service.SqlLedger``: a shared
+core and one collaborator per concern, which each method below forwards to; ~0.6 s to import) is
+loaded when it is first needed, not when the UI imports these names. Opening an existing,
 up-to-date SQLite file does not need it: ``notices()``, ``tasks()`` and ``units()`` (all the main
 window reads while it starts) are then answered by ``quickread`` on the stdlib ``sqlite3`` until any
-other method is called or ``warm_up()`` runs; from then on everything goes through ``service.py``.
+other method is called or ``warm_up()`` runs (``opening.py``); from then on everything goes through
+``service.py``.
+
+Longer than 400 lines on purpose: this module is the whole contract of stored data, one docstring per
+public method, each method one line forwarding to a collaborator; the machinery lives elsewhere.
 """
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import sqlite3
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,33 +75,18 @@ from desktop.domain import (
 )
 from desktop.storage import column_maps
 from desktop.storage.errors import ConflictError, LedgerError, NotFoundError
-from desktop.storage.paths import DB_FILE_NAME, default_data_dir
-from desktop.storage.quickread import CURRENT_VERSION, QuickReader
+from desktop.storage.opening import Opening
+from desktop.storage.rows import TaskSnapshot
 
 if TYPE_CHECKING:
     from desktop.annual.model import AnnualReport
     from desktop.storage.annual_reports import AnnualImport, AnnualReports, StoredAnnualReport
-    from desktop.storage.exchange_service import ExchangeSqlLedger as SqlLedger
+    from desktop.storage.quickread import QuickReader
+    from desktop.storage.service import SqlLedger
     from desktop.tracking.digest import Digest
     from desktop.tracking.stats import UnitStats
 
 __all__ = ["ConflictError", "Ledger", "LedgerError", "NotFoundError", "TaskSnapshot"]
-
-_log = logging.getLogger(__name__)
-
-
-@dataclass
-class TaskSnapshot:
-    """Everything needed to put a deleted subtree back exactly (same ids, same place)."""
-
-    rows: list[dict[str, Any]] = field(default_factory=list)  # task column values, parents first
-    units: list[tuple[int, str, str]] = field(default_factory=list)  # (task_id, role, unit name)
-    # merge_with_next only: children moved under the merged task, as (task_id, old parent_id, old position)
-    moved: list[tuple[int, int, int]] = field(default_factory=list)
-    # progress_entry and evidence rows of the tasks (column values), put back with the tasks
-    progress: list[dict[str, Any]] = field(default_factory=list)
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-
 
 class Ledger:
     """Open a ledger: a SQLite file in ``data_dir`` (``noticedesk.sqlite``) or ``db_url``.
@@ -116,98 +102,50 @@ class Ledger:
     """
 
     def __init__(self, data_dir: Path | None = None, db_url: str | None = None) -> None:
-        self._sql: SqlLedger | None = None
-        self._quick: QuickReader | None = None
-        self._build_lock = threading.Lock()  # one build of the implementation; close() waits for it
-        self._quick_lock = threading.Lock()  # the reader's connection: one query at a time, then closed
-        self._closed = False
-        if db_url is None:
-            data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-            self._quick = QuickReader.open_if_current(data_dir / DB_FILE_NAME)
-        self._data_dir, self._db_url = data_dir, db_url
-        if self._quick is None:  # new, older, newer or foreign file, or PostgreSQL: checked and opened now
-            self._build()
+        self._open = Opening(data_dir, db_url)
 
-    def _build(self) -> SqlLedger:
-        """The SQLAlchemy implementation, built on first need (SQLAlchemy is imported here)."""
-        sql = self._sql
-        if sql is not None:
-            return sql
-        with self._build_lock:
-            if self._sql is None:
-                from desktop.storage.exchange_service import ExchangeSqlLedger
+    @property
+    def _sql(self) -> SqlLedger | None:
+        """The SQLAlchemy implementation if it is built (else None: the start-up reader answers)."""
+        return self._open.sql
 
-                sql = ExchangeSqlLedger(self._data_dir, self._db_url)  # a LedgerError leaves the reader in place
-                with self._quick_lock:  # waits for a quick read under way in another thread
-                    self._sql = sql
-                    quick, self._quick = self._quick, None
-                    if quick is not None:
-                        quick.close()
-            return self._sql
+    @property
+    def _quick(self) -> QuickReader | None:
+        return self._open.quick
 
     @property
     def _impl(self) -> SqlLedger:
-        return self._build()
+        return self._open.build()
 
     def _read(self, name: str, *args: Any) -> Any:
-        """A start-up read: from the quick reader while there is one, else from the implementation."""
-        if self._quick is not None:
-            with self._quick_lock:
-                quick = self._quick
-                if quick is not None:
-                    try:
-                        return getattr(quick, name)(*args)
-                    except sqlite3.Error:
-                        # Locked, damaged, changed under us …: the implementation answers, or raises
-                        # the LedgerError it raises for that problem.
-                        _log.info("quick read %s failed; using the full implementation", name, exc_info=True)
-        return getattr(self._build(), name)(*args)
+        return self._open.read(name, *args)
 
     def warm_up(self) -> None:
         """Build the SQLAlchemy implementation now if it is not built yet (for a background thread
         after the window shows, so the first edit does not wait for the import). A LedgerError is
         logged, not raised: the next call that needs the implementation raises it."""
-        with self._build_lock:
-            if self._closed or self._sql is not None:
-                return
-        try:
-            self._build()
-        except LedgerError:
-            _log.warning("opening the ledger in the background failed", exc_info=True)
+        self._open.warm_up()
 
     @property
     def path(self) -> Path | None:
         """The SQLite file (None when opened by ``db_url``)."""
-        if self._sql is not None:
-            return self._sql.path
-        return None if self._data_dir is None else self._data_dir / DB_FILE_NAME
+        return self._open.path
 
     @property
     def data_dir(self) -> Path | None:
-        if self._sql is not None:
-            return self._sql.data_dir
-        return self._data_dir
+        return self._open.data_dir
 
     @property
     def on_server(self) -> bool:
         """True when the ledger is on a database server (``db_url``), not a SQLite file."""
-        return self._db_url is not None
+        return self._open.on_server
 
     @property
     def schema_version(self) -> int:
-        if self._sql is not None:
-            return self._sql.schema_version
-        return CURRENT_VERSION  # the quick reader is only used on files at this version
+        return self._open.schema_version
 
     def close(self) -> None:
-        with self._build_lock:  # a warm-up under way finishes first, so its engine is disposed too
-            self._closed = True
-            with self._quick_lock:
-                quick, self._quick = self._quick, None
-                if quick is not None:
-                    quick.close()
-            if self._sql is not None:
-                self._sql.close()
+        self._open.close()
 
     def __enter__(self) -> Ledger:
         return self
@@ -222,18 +160,18 @@ class Ledger:
         return self._read("notices")
 
     def notice(self, notice_id: int) -> NoticeInfo:
-        return self._impl.notice(notice_id)
+        return self._impl.notice_store.notice(notice_id)
 
     def notice_source(self, notice_id: int) -> tuple[str | None, bytes | None, str | None]:
         """(original file name, its bytes, source_text) of a notice."""
-        return self._impl.notice_source(notice_id)
+        return self._impl.notice_store.notice_source(notice_id)
 
     def create_notice(self, title: str, *, doc_number: str | None = None, issuer: str | None = None,
                       date: dt.date | None = None, year: int | None = None, recipients: str | None = None,
                       source_name: str | None = None, source_text: str | None = None,
                       source_bytes: bytes | None = None) -> int:
         """Store a notice without tasks; ``year`` defaults to ``date.year``."""
-        return self._impl.create_notice(title, doc_number=doc_number, issuer=issuer, date=date, year=year,
+        return self._impl.notice_store.create_notice(title, doc_number=doc_number, issuer=issuer, date=date, year=year,
                                         recipients=recipients, source_name=source_name,
                                         source_text=source_text, source_bytes=source_bytes)
 
@@ -247,7 +185,7 @@ class Ledger:
         distinct heading path (title = heading without its 序号), in first-seen order, and the task
         goes under the deepest one; tasks without a section go to the top level.
         """
-        return self._impl.create_notice_with_tasks(meta, tasks)
+        return self._impl.notice_store.create_notice_with_tasks(meta, tasks)
 
     def find_duplicate(self, *, doc_number: str | None, title: str | None, year: int | None,
                        source_bytes: bytes | None) -> int | None:
@@ -257,16 +195,16 @@ class Ledger:
         of the same size). 文号 and titles are compared without whitespace, with full-width forms folded
         and the year's brackets (〔〕 [] 【】 （）) alike; None or empty values take no part. The command
         line and the import window both ask this before storing (``import --as-new`` skips it)."""
-        return self._impl.find_duplicate(doc_number=doc_number, title=title, year=year, source_bytes=source_bytes)
+        return self._impl.notice_store.find_duplicate(doc_number=doc_number, title=title, year=year, source_bytes=source_bytes)
 
     def update_notice(self, notice_id: int, expected_version: int | None = None, **fields: Any) -> dict[str, Any]:
         """Set notice fields; returns the old values (for undo). ``expected_version``: the
         ``NoticeInfo.version`` the caller saw; ConflictError (nothing written) if it is stale."""
-        return self._impl.update_notice(notice_id, expected_version, **fields)
+        return self._impl.notice_store.update_notice(notice_id, expected_version, **fields)
 
     def delete_notice(self, notice_id: int) -> None:
         """Delete a notice with all its tasks (not undoable; ask the clerk first)."""
-        self._impl.delete_notice(notice_id)
+        self._impl.notice_store.delete_notice(notice_id)
 
     # --- tasks ---------------------------------------------------------------------------
     def tasks(self, notice_id: int) -> list[TaskRow]:
@@ -275,22 +213,22 @@ class Ledger:
         return self._read("tasks", notice_id)
 
     def task(self, task_id: int) -> TaskRow:
-        return self._impl.task(task_id)
+        return self._impl.tree.task(task_id)
 
     def add_task(self, notice_id: int, parent_id: int | None = None, index: int | None = None, *,
                  new_id: int | None = None, **fields: Any) -> int:
         """Insert a task as child ``index`` of ``parent_id`` (None = top level; index None = last).
         ``fields`` may include any of domain.TASK_FIELDS plus lead_units / units (lists of names).
         ``new_id`` forces the id (redo of an undone add)."""
-        return self._impl.add_task(notice_id, parent_id, index, new_id=new_id, **fields)
+        return self._impl.tree.add_task(notice_id, parent_id, index, new_id=new_id, **fields)
 
     def delete_task(self, task_id: int) -> TaskSnapshot:
         """Delete a task and its subtree; returns the snapshot that restore_tasks puts back."""
-        return self._impl.delete_task(task_id)
+        return self._impl.tree.delete_task(task_id)
 
     def restore_tasks(self, snapshot: TaskSnapshot) -> None:
         """Undo of delete_task: re-insert the rows with their ids, parents and positions."""
-        self._impl.restore_tasks(snapshot)
+        self._impl.tree.restore_tasks(snapshot)
 
     def set_fields(self, task_id: int, expected_version: int | None = None, **fields: Any) -> dict[str, Any]:
         """Set task fields (domain.TASK_FIELDS, source_start, source_end, and the revision fields
@@ -308,47 +246,47 @@ class Ledger:
         ``can_merge`` says whether the two edits touched different fields, and then
         ``set_fields(task_id, expected_version=err.current_version, **err.yours)`` merges them. None:
         no check (undo of one's own edit, the command line)."""
-        return self._impl.set_fields(task_id, expected_version, **fields)
+        return self._impl.tree.set_fields(task_id, expected_version, **fields)
 
     def set_units(self, task_id: int, role: UnitRole, names: list[str],
                   expected_version: int | None = None) -> list[str]:
         """Replace the task's units of a role by ``names`` (new names enter the unit directory);
         returns the old names. ``expected_version`` as in set_fields."""
-        return self._impl.set_units(task_id, role, names, expected_version)
+        return self._impl.tree.set_units(task_id, role, names, expected_version)
 
     def move_task(self, task_id: int, parent_id: int | None, index: int) -> tuple[int | None, int]:
         """Move a task (with its subtree) to child ``index`` of ``parent_id``; returns the old
         (parent_id, index) so the move can be undone by calling move_task again.
         ``index`` is the task's index after the move (clamped to the list)."""
-        return self._impl.move_task(task_id, parent_id, index)
+        return self._impl.tree.move_task(task_id, parent_id, index)
 
     def indent(self, task_id: int) -> tuple[int | None, int]:
         """Make the task the last child of its previous sibling; returns the old place.
         ValueError for a first child (the UI disables the action there)."""
-        return self._impl.indent(task_id)
+        return self._impl.tree.indent(task_id)
 
     def outdent(self, task_id: int) -> tuple[int | None, int]:
         """Make the task the next sibling of its parent; returns the old place.
         ValueError for a top-level task."""
-        return self._impl.outdent(task_id)
+        return self._impl.tree.outdent(task_id)
 
     def split_task(self, task_id: int, at: int, new_id: int | None = None) -> int:
         """Cut ``text`` at character ``at``: the rest becomes a new next sibling (same units,
         deadline); returns its id (``new_id`` forces the id on redo)."""
-        return self._impl.split_task(task_id, at, new_id)
+        return self._impl.tree.split_task(task_id, at, new_id)
 
     def unsplit(self, task_id: int, new_id: int, text: str | None = None) -> None:
         """Undo of split_task: remove the split-off sibling ``new_id`` and give ``task_id`` its
         original ``text`` back (None: join the two texts)."""
-        self._impl.unsplit(task_id, new_id, text)
+        self._impl.tree.unsplit(task_id, new_id, text)
 
     def merge_with_next(self, task_id: int) -> TaskSnapshot:
         """Append the next sibling's text to this task, move its children under this task and
         delete it; returns a snapshot from which ``unmerge`` restores both."""
-        return self._impl.merge_with_next(task_id)
+        return self._impl.tree.merge_with_next(task_id)
 
     def unmerge(self, task_id: int, snapshot: TaskSnapshot) -> None:
-        self._impl.unmerge(task_id, snapshot)
+        self._impl.tree.unmerge(task_id, snapshot)
 
     # --- completion tracking -------------------------------------------------------------
     # Rules (plain Python, no storage) live in desktop.tracking: status (完成日期 rule, derived
@@ -405,22 +343,22 @@ class Ledger:
         """Set one status on many tasks in one transaction (the 完成日期 rule of set_fields applies;
         ``done_on`` None with 已完成 keeps each task's date or uses today). Returns
         {task_id: old values} for ``set_fields_many``."""
-        return self._impl.set_status_many(task_ids, status, done_on)
+        return self._impl.tracking.set_status_many(task_ids, status, done_on)
 
     def set_fields_many(self, changes: dict[int, dict[str, Any]],
                         expected_versions: dict[int, int] | None = None) -> dict[int, dict[str, Any]]:
         """``set_fields`` on many tasks in one transaction ({task_id: fields}); returns {task_id: old}.
         ``expected_versions`` {task_id: version}: a stale one raises ConflictError, nothing written."""
-        return self._impl.set_fields_many(changes, expected_versions)
+        return self._impl.tree.set_fields_many(changes, expected_versions)
 
     def set_units_many(self, task_ids: list[int], role: UnitRole, names: list[str]) -> dict[int, list[str]]:
         """Give many tasks the same units of one role in one transaction; returns {task_id: old names}
         for ``set_units_each``."""
-        return self._impl.set_units_many(task_ids, role, names)
+        return self._impl.tracking.set_units_many(task_ids, role, names)
 
     def set_units_each(self, role: UnitRole, names_by_task: dict[int, list[str]]) -> dict[int, list[str]]:
         """Set each task's units of one role ({task_id: names}) in one transaction; returns the old."""
-        return self._impl.set_units_each(role, names_by_task)
+        return self._impl.tracking.set_units_each(role, names_by_task)
 
     def revise_deadline(self, task_id: int, due_date: dt.date | None, reason: str) -> dict[str, Any]:
         """Give a task a revised due date with a reason (调整时限). The printed deadline_text stays; the
@@ -428,33 +366,33 @@ class Ledger:
         A revised due date is in force whatever the deadline kind (``tracking.deadlines``). Returns
         the old due_date / original_due_date / revision_reason / revised_at: ``set_fields(id, **old)``
         undoes it."""
-        return self._impl.revise_deadline(task_id, due_date, reason)
+        return self._impl.tracking.revise_deadline(task_id, due_date, reason)
 
     def shift_deadlines(self, task_ids: list[int], days: int, reason: str) -> dict[int, dict[str, Any]]:
         """Revise the due dates of many tasks by ``days`` (negative: earlier) in one transaction, as
         revise_deadline does; tasks without a stored due date are skipped. Returns {task_id: old}
         of the tasks changed, for ``set_fields_many``."""
-        return self._impl.shift_deadlines(task_ids, days, reason)
+        return self._impl.tracking.shift_deadlines(task_ids, days, reason)
 
     def progress_log(self, task_id: int) -> list[ProgressEntry]:
         """The task's 落实情况 log, oldest first (by date, then entry order)."""
-        return self._impl.progress_log(task_id)
+        return self._impl.tracking.progress_log(task_id)
 
     def add_progress(self, task_id: int, date: dt.date | None, text: str, who: str = "") -> int:
         """Add a log entry (``date`` None: today); returns its id. The task's progress_note and
         progress_on then repeat the latest entry (by date, then id), as after every log change."""
-        return self._impl.add_progress(task_id, date, text, who)
+        return self._impl.tracking.add_progress(task_id, date, text, who)
 
     def update_progress(self, entry_id: int, **fields: Any) -> dict[str, Any]:
         """Edit an entry's ``date``, ``text`` or ``who``; returns the old values."""
-        return self._impl.update_progress(entry_id, **fields)
+        return self._impl.tracking.update_progress(entry_id, **fields)
 
     def delete_progress(self, entry_id: int) -> dict[str, Any]:
         """Delete an entry; returns the snapshot ``restore_progress`` puts back (same id)."""
-        return self._impl.delete_progress(entry_id)
+        return self._impl.tracking.delete_progress(entry_id)
 
     def restore_progress(self, snapshot: dict[str, Any]) -> None:
-        self._impl.restore_progress(snapshot)
+        self._impl.tracking.restore_progress(snapshot)
 
     def attach_evidence(self, task_id: int, path: Path, name: str | None = None) -> int:
         """Store a file as evidence of a task (never required to mark it done); returns the evidence
@@ -462,55 +400,55 @@ class Ledger:
         bytes in the database (``evidence_blob``: every client sees it); once per content either way
         (``storage.evidence_files``). ``name`` (default the file's name) is sanitised for display.
         LedgerError if the file cannot be read or copied (or, on a server, is over 200 MB)."""
-        return self._impl.attach_evidence(task_id, path, name)
+        return self._impl.evidence_store.attach_evidence(task_id, path, name)
 
     def evidence(self, task_id: int) -> list[EvidenceInfo]:
         """The task's evidence files in the order attached."""
-        return self._impl.evidence(task_id)
+        return self._impl.evidence_store.evidence(task_id)
 
     def evidence_counts(self, notice_id: int) -> dict[int, int]:
         """task id → number of evidence files, for the tasks of a notice that have any (a table column)."""
-        return self._impl.evidence_counts(notice_id)
+        return self._impl.evidence_store.evidence_counts(notice_id)
 
     def evidence_path(self, evidence_id: int) -> Path:
         """The stored file, to open with the system viewer (``QDesktopServices.openUrl``) or copy out
         under ``EvidenceInfo.name``. Do not write to it: equal files share it. On a database server
         the bytes are first copied into a local cache folder (``<data>/evidence-cache``, else the
         temporary folder). LedgerError if missing."""
-        return self._impl.evidence_path(evidence_id)
+        return self._impl.evidence_store.evidence_path(evidence_id)
 
     def rename_evidence(self, evidence_id: int, name: str) -> str:
         """Change the display name (sanitised); returns the old one. The stored file is untouched."""
-        return self._impl.rename_evidence(evidence_id, name)
+        return self._impl.evidence_store.rename_evidence(evidence_id, name)
 
     def remove_evidence(self, evidence_id: int) -> dict[str, Any]:
         """Detach an evidence file; returns the snapshot ``restore_evidence`` puts back. The file
         stays in the data folder (an undo may need it) until ``purge_unreferenced_evidence``."""
-        return self._impl.remove_evidence(evidence_id)
+        return self._impl.evidence_store.remove_evidence(evidence_id)
 
     def restore_evidence(self, snapshot: dict[str, Any]) -> None:
-        self._impl.restore_evidence(snapshot)
+        self._impl.evidence_store.restore_evidence(snapshot)
 
     def purge_unreferenced_evidence(self, min_age_s: float = 3600) -> int:
         """Maintenance: delete stored files no evidence row refers to (older than ``min_age_s``);
         returns how many. Breaks the redo of removals still on an undo stack: run it when no window
         holds one (at start, or after clearing the undo stacks)."""
-        return self._impl.purge_unreferenced_evidence(min_age_s)
+        return self._impl.evidence_store.purge_unreferenced_evidence(min_age_s)
 
     # --- exchange with units (desktop.spreadsheets) ----------------------------------------------
     def notice_fingerprint(self, notice_id: int) -> str:
         """``id|created|title-hash`` of a notice: what a feedback workbook carries to name its notice. Two
         fingerprints name the same notice when their first two parts agree (the title may have changed)."""
-        return self._impl.notice_fingerprint(notice_id)
+        return self._impl.exchange.notice_fingerprint(notice_id)
 
     def sign_handout(self, message: str) -> str:
         """HMAC-SHA256 (hex) of ``message`` under this ledger's hand-out key (a secret in ``schema_meta``,
         made on first use): what binds a feedback workbook to the unit and tasks it was handed out for."""
-        return self._impl.sign_handout(message)
+        return self._impl.exchange.sign_handout(message)
 
     def verify_handout(self, message: str, signature: str) -> bool:
         """Whether ``signature`` is ``sign_handout(message)`` of this ledger (constant-time compare)."""
-        return self._impl.verify_handout(message, signature)
+        return self._impl.exchange.verify_handout(message, signature)
 
     def apply_returns(self, notice_id: int, who: str, fields_by_task: dict[int, dict[str, Any]],
                       reports: dict[int, str], date: dt.date | None = None,
@@ -523,7 +461,7 @@ class Ledger:
         ``expected_versions`` {task_id: version seen when the merge was planned}: a task changed since
         raises LedgerError and nothing is written. Returns {task_id: old field values}
         (``set_fields_many`` undoes the fields)."""
-        return self._impl.apply_returns(notice_id, who, fields_by_task, reports, date, source,
+        return self._impl.exchange.apply_returns(notice_id, who, fields_by_task, reports, date, source,
                                         expected_versions)
 
     def carry_forward(self, notice_id: int, year: int, title: str | None = None) -> int:
@@ -531,7 +469,7 @@ class Ledger:
         tree, texts, units, owners and remarks are copied; deadlines and due dates move to the new year
         (``tracking.carry``); status, done dates, 落实情况, revisions and evidence start afresh. ``title``
         None: the old title with its year moved (or "（YYYY年）" added)."""
-        return self._impl.carry_forward(notice_id, year, title)
+        return self._impl.exchange.carry_forward(notice_id, year, title)
 
     # --- units ---------------------------------------------------------------------------
     def units(self) -> list[UnitInfo]:
@@ -540,15 +478,15 @@ class Ledger:
 
     def add_unit(self, name: str, **fields: Any) -> int:
         """Fields: short_name, aliases, category, order, collective. LedgerError if the name exists."""
-        return self._impl.add_unit(name, **fields)
+        return self._impl.unit_store.add_unit(name, **fields)
 
     def update_unit(self, unit_id: int, **fields: Any) -> dict[str, Any]:
         """Set unit fields (name and those of add_unit); returns the old values."""
-        return self._impl.update_unit(unit_id, **fields)
+        return self._impl.unit_store.update_unit(unit_id, **fields)
 
     def resolve_unit(self, name: str) -> UnitInfo | None:
         """Find a unit by full name, short name or alias."""
-        return self._impl.resolve_unit(name)
+        return self._impl.unit_store.resolve_unit(name)
 
     # --- remembered column settings --------------------------------------------------------------
     # How the clerk read a table (``parse --columns … --remember``, the import window's grid view), kept
@@ -560,7 +498,7 @@ class Ledger:
         """Store (or replace) the roles for tables whose header has these labels; logged as
         ``columns:remember``. ValueError for labels without any text or roles that are not role names (a
         bug); LedgerError for a header row too long to be a header."""
-        self._impl.remember_columns(list(labels), list(roles))
+        self._impl.settings.remember_columns(list(labels), list(roles))
 
     def remembered_columns(self, labels: list[str]) -> list[str] | None:
         """The roles remembered for these header labels, or None. Served by the start-up reader."""
@@ -577,7 +515,7 @@ class Ledger:
         """Drop the setting of these labels (nothing happens if there is none); logged as
         ``columns:forget``."""
         if any(column_maps.clean_labels(labels)):
-            self._impl.forget_columns(list(labels))
+            self._impl.settings.forget_columns(list(labels))
 
     # --- history -------------------------------------------------------------------------
     def changed_since(self, token: int | None) -> tuple[int, set[int | None]]:
@@ -591,20 +529,16 @@ class Ledger:
 
     def changes(self, notice_id: int | None = None, limit: int = 200) -> list[ChangeEntry]:
         """The change log, newest first."""
-        return self._impl.changes(notice_id, limit)
+        return self._impl.history.changes(notice_id, limit)
 
     # --- annual reports (政府信息公开工作年度报告) ---------------------------------------------------
     # One row per year in the ledger (``storage/annual_reports.py``), so backups, restores and a server
     # ledger carry them. The ``annual-reports/YEAR.json`` files an earlier NoticeDesk kept beside a SQLite
     # ledger are taken in when it is upgraded, and again (any left since) on the first call here.
     def _annual(self) -> AnnualReports:
-        reports = self.__dict__.get("_annual_reports")
-        if reports is None:
-            from desktop.storage.annual_reports import AnnualReports
-
-            impl = self._impl
-            reports = AnnualReports(impl._Session, impl._ReadSession)
-            self._annual_reports = reports
+        reports = self._impl.annual
+        if not self.__dict__.get("_annual_files_checked"):
+            self._annual_files_checked = True
             if not self.on_server and self.data_dir is not None:
                 reports.import_files(self.data_dir)
         return reports

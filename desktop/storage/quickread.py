@@ -7,9 +7,10 @@ reads while it starts) from it until anything else is called; then the SQLAlchem
 back up and migrate, a newer or foreign file to refuse, PostgreSQL) goes to the SQLAlchemy
 implementation at once, which keeps all the checking and error messages in one place.
 
-The queries here are the SQL that ``service.py`` has SQLAlchemy emit, and the values are converted
-the way the SQLAlchemy column types do (``models.py``: dates by ``date.fromisoformat``, enums by
-value, aliases from JSON), so both paths return equal domain objects (``test_quickread`` checks).
+The queries here are the SQL that the collaborators of ``service.py`` have SQLAlchemy emit, and the
+values are converted the way the SQLAlchemy column types do (``models.py``: dates by
+``date.fromisoformat``, enums by value, aliases from JSON), so both paths return equal domain objects
+(``test_quickread`` checks).
 A change to the schema (``CURRENT_VERSION``, which lives here so reading it needs no SQLAlchemy)
 must be checked against these queries.
 
@@ -108,7 +109,7 @@ def build_tree(rows: Iterable[Sequence[Any]], links: Iterable[Sequence[Any]]) ->
     """A notice's TaskRows in pre-order from its task rows (the 20 columns of ``_TASKS``, typed, in
     (position, id) order) and its unit links ((task_id, role, unit name) in printed order).
 
-    Shared by both paths (``service.SqlLedger.tasks`` calls it too), so depth, number, units and
+    Shared by both paths (``task_tree.TaskTree.tasks`` calls it too), so depth, number, units and
     child_count are derived the same way."""
     lead: dict[int, list[str]] = defaultdict(list)
     resp: dict[int, list[str]] = defaultdict(list)

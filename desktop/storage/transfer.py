@@ -10,11 +10,11 @@ the change log keep meaning the same rows.
 
 Evidence: a server keeps the bytes in ``evidence_blob``; a SQLite ledger keeps them in its data folder.
 A backup of a server carries the blobs inside the file (a SQLite ledger opened from it serves them from
-there, ``TrackedSqlLedger.evidence_path``); a restore into a server takes the bytes from the backup's
+there, ``EvidenceStore.evidence_path``); a restore into a server takes the bytes from the backup's
 blobs or from the evidence folder of a data folder (``evidence_dir``).
 
 ``python -m desktop backup --out FILE --db-url URL`` and ``restore FILE --db-url URL [--replace]``
-(``desktop/cli_server.py``) call these.
+(``desktop/cli/server.py``) call these.
 """
 from __future__ import annotations
 
@@ -116,15 +116,15 @@ def backup_server(db_url: str, out: Path) -> Path:
     """Write the whole server ledger to the SQLite file ``out`` (a folder: a dated file in it),
     through a hidden partial file renamed into place. Returns the file written. The server must be
     at the current schema version (else: run migrate)."""
-    from desktop.storage.backup import AUTO_PREFIX, _free_name, _fsync_dir, _partial, _stamp
+    from desktop.storage.backup import AUTO_PREFIX, file_stamp, free_name, fsync_dir, partial_name
 
     out = Path(out)
     if out.is_dir():
-        out = _free_name(out / f"{AUTO_PREFIX}{_stamp()}.sqlite")
+        out = free_name(out / f"{AUTO_PREFIX}{file_stamp()}.sqlite")
     if not out.parent.is_dir():
         raise LedgerError(f"保存位置不存在：{out.parent}。请先建立该文件夹或换一个位置。")
     migrations.check(db_url)
-    tmp = _partial(out)
+    tmp = partial_name(out)
     tmp.unlink(missing_ok=True)
     src = make_engine(db_url)
     dst = make_engine(sqlite_url(tmp), wal=False)
@@ -157,7 +157,7 @@ def backup_server(db_url: str, out: Path) -> Path:
     with open(tmp, "rb+") as f:
         os.fsync(f.fileno())
     os.replace(tmp, out)
-    _fsync_dir(out.parent)
+    fsync_dir(out.parent)
     return out
 
 
@@ -191,7 +191,7 @@ def restore_to_server(db_url: str, src: Path, *, replace: bool = False,
     older backup is migrated on a temporary copy first; the server must be empty of tables or at the
     current version (else: run migrate). ``evidence_dir``: a data folder whose ``evidence/`` files
     supply the bytes the backup does not carry."""
-    from desktop.storage.backup import _prepare, _remove_db, inspect_backup
+    from desktop.storage.backup import inspect_backup, rebuilt_copy, remove_db
 
     src = Path(src)
     inspect_backup(src)  # refuses foreign, damaged and newer files before anything else
@@ -200,7 +200,7 @@ def restore_to_server(db_url: str, src: Path, *, replace: bool = False,
         raise LedgerError(migrations.server_needs_migrate_message(found))
     work = Path(tempfile.mkdtemp(prefix="noticedesk-restore-"))
     try:
-        tmp, from_version = _prepare(src, work)
+        tmp, from_version = rebuilt_copy(src, work)
         source = make_engine(sqlite_url(tmp), wal=False)
         target = make_engine(db_url)
         try:
@@ -220,7 +220,7 @@ def restore_to_server(db_url: str, src: Path, *, replace: bool = False,
         finally:
             source.dispose()
             target.dispose()
-        _remove_db(tmp)
+        remove_db(tmp)
     except LedgerError:
         raise
     except Exception as e:

@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from desktop.domain import Status
 from desktop.storage import engine as engine_mod
-from desktop.storage import service
+from desktop.storage import notice_store
 from desktop.storage.engine import translate_error
 from desktop.storage.ledger import Ledger, LedgerError
 from desktop.storage.paths import DB_FILE_NAME, default_data_dir
@@ -38,7 +38,7 @@ def test_data_dir_none_uses_the_default_and_is_created(data_dir, monkeypatch):
 
 @pytest.mark.sqlite_only  # about the SQLite file / data folder itself
 def test_pragmas_on_every_connection(ledger: Ledger):
-    engine = ledger._impl._engine
+    engine = ledger._impl.core.engine
     with engine.connect() as a, engine.connect() as b:  # two pooled connections, both set up
         for conn in (a, b):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -51,7 +51,7 @@ def test_pragmas_on_every_connection(ledger: Ledger):
 
 def count_commits(ledger: Ledger) -> list[str]:
     seen: list[str] = []
-    engine = ledger._impl._engine
+    engine = ledger._impl.core.engine
     event.listen(engine, "commit", lambda conn: seen.append("commit"))
     event.listen(engine, "rollback", lambda conn: seen.append("rollback"))
     return seen
@@ -81,7 +81,7 @@ def test_failure_midway_through_an_import_leaves_nothing(ledger: Ledger, monkeyp
     tasks = [{"section": "一、总体要求", "title": "t1", "units": ["县新单位甲"]},
              {"section": "二、重点任务", "title": "t2", "lead_units": ["县新单位乙"], "children": [{"title": "i"}]}]
     # The change-log row is the last write of the action: fail there, after every other INSERT ran.
-    monkeypatch.setattr(service, "_log", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk gone")))
+    monkeypatch.setattr(notice_store, "log", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk gone")))
     with pytest.raises(RuntimeError):
         ledger.create_notice_with_tasks({"title": "会失败的通知"}, tasks)
     monkeypatch.undo()
@@ -115,7 +115,7 @@ def test_reopen_gives_the_same_data(data_dir, sample, ledger: Ledger):
 
 def test_tasks_loads_with_two_queries(ledger: Ledger, sample):
     statements: list[str] = []
-    engine = ledger._impl._engine
+    engine = ledger._impl.core.engine
     event.listen(engine, "before_cursor_execute",
                  lambda conn, cur, stmt, *a: statements.append(stmt.split()[0].upper()))
     ledger.tasks(sample["notice"])
@@ -205,7 +205,8 @@ def test_importing_the_contract_does_not_import_sqlalchemy():
     import subprocess
     import sys
 
-    code = "import sys, desktop.storage.ledger; print('sqlalchemy' in sys.modules)"
+    # Nor the parser's package (rows.py, which ledger.py takes TaskSnapshot from, imports it when used).
+    code = "import sys, desktop.storage.ledger; print('sqlalchemy' in sys.modules, 'desktop.importing' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"

@@ -5,7 +5,7 @@ import pytest
 
 from desktop.domain import DeadlineKind, Status
 from desktop.storage.ledger import Ledger
-from desktop.storage.service import heading_title
+from desktop.storage.rows import heading_title
 
 from .conftest import assert_dense, outline
 
@@ -20,6 +20,11 @@ from .conftest import assert_dense, outline
     ("（3）每季度报送", "每季度报送"),
     ("②细化措施", "细化措施"),
     ("第二部分 重点任务", "重点任务"),
+    # numbering read as the parser reads it (importing.parse.patterns), so a heading it split off loses it
+    ("（一）、加强组织领导", "加强组织领导"),
+    ("1)建立台账", "建立台账"),
+    ("一 、总体要求", "总体要求"),
+    ("第3条 报送时限", "报送时限"),
     ("2024年工作安排", "2024年工作安排"),  # a year is not a number
     ("加强宣传", "加强宣传"),
 ])

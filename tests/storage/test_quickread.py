@@ -88,12 +88,12 @@ def test_quick_reads_equal_the_service(filled):
     led = Ledger(data_dir)
     try:
         service = led._impl  # the SQLAlchemy implementation (the quick reader of `led` is closed now)
-        assert quick.notices() == service.notices()
+        assert quick.notices() == service.notice_store.notices()
         assert [n.title for n in quick.notices()][:3] == ["同年同日", "关于印发《2024年工作要点》的通知", "同年无日期"]
-        assert quick.units() == service.units()
+        assert quick.units() == service.unit_store.units()
         for nid in ids:
-            assert quick.tasks(nid) == service.tasks(nid), nid
-        assert quick.tasks(9999) == service.tasks(9999) == []
+            assert quick.tasks(nid) == service.tree.tasks(nid), nid
+        assert quick.tasks(9999) == service.tree.tasks(9999) == []
         deep = quick.tasks(ids[1])
         assert max(r.depth for r in deep) == 9 and deep[-1].number == "23)"
         rows = quick.tasks(ids[0])
@@ -255,7 +255,7 @@ def test_unknown_stored_values_fail_like_the_service(filled):
             led.tasks(ids[0])  # from the quick reader
         assert led._sql is None
         with pytest.raises(ValueError):
-            led._impl.tasks(ids[0])
+            led._impl.tree.tasks(ids[0])
 
 
 def test_tracking_reads_equal_the_service_and_the_full_trees(filled):
@@ -271,12 +271,12 @@ def test_tracking_reads_equal_the_service_and_the_full_trees(filled):
     led = Ledger(data_dir)
     try:
         service = led._impl
-        full = service.tasks_by_notice()
-        assert quick.tasks_by_notice() == full == {nid: service.tasks(nid) for nid in full}
-        assert quick.tasks_by_notice([ids[1], 9999]) == service.tasks_by_notice([ids[1], 9999]) == {
+        full = service.tracking.tasks_by_notice()
+        assert quick.tasks_by_notice() == full == {nid: service.tree.tasks(nid) for nid in full}
+        assert quick.tasks_by_notice([ids[1], 9999]) == service.tracking.tasks_by_notice([ids[1], 9999]) == {
             ids[1]: full[ids[1]], 9999: []}
-        assert quick.leaf_tasks() == service.leaf_tasks()
-        assert quick.leaf_tasks([ids[0], 9999]) == service.leaf_tasks([ids[0], 9999])
+        assert quick.leaf_tasks() == service.tracking.leaf_tasks()
+        assert quick.leaf_tasks([ids[0], 9999]) == service.tracking.leaf_tasks([ids[0], 9999])
         # leaves as the full tree has them, with the units in force filled in
         for nid, rows in full.items():
             inherited = inherited_units(rows)
@@ -284,11 +284,11 @@ def test_tracking_reads_equal_the_service_and_the_full_trees(filled):
             got = quick.leaf_tasks().get(nid, [])
             assert [(r.id, r.number, r.depth, r.lead_units, r.units) for r in got] == [
                 (r.id, r.number, r.depth, *inherited[r.id]) for r in leaves]
-        years = {n.id: n.year for n in service.notices()}
+        years = {n.id: n.year for n in service.notice_store.notices()}
         for today in ("2023-12-30", "2024-01-01", "2024-03-28", "2024-07-01"):
             day = dt.date.fromisoformat(today)
             for due_by in (day + dt.timedelta(days=7), None):
-                assert quick.open_tasks(due_by) == service.open_tasks(due_by)
+                assert quick.open_tasks(due_by) == service.tracking.open_tasks(due_by)
             short, whole = digest(quick.open_tasks(day + dt.timedelta(days=7)), day, 7, years), digest(full, day, 7, years)
             key = [(i.notice_id, i.row.id, i.due, i.owners) for i in whole.overdue + whole.due_soon]
             assert [(i.notice_id, i.row.id, i.due, i.owners) for i in short.overdue + short.due_soon] == key
