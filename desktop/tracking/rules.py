@@ -18,7 +18,8 @@ none. The rules themselves:
   to): the lead units in force, else the responsible ones, else ``units.NO_UNIT``.
 
 Plain Python on ``TaskRow``s: no Qt, no SQL. ``TaskTree(rows, year)`` answers per row for one
-notice's tree; ``due`` / ``is_overdue`` answer for a single row when no tree is at hand.
+notice's tree; ``due`` / ``is_overdue`` answer for a single row when no tree is at hand, and
+``nearest_named`` applies the inheritance rule to ids when only part of a tree is loaded.
 """
 from __future__ import annotations
 
@@ -28,10 +29,10 @@ from collections.abc import Iterable
 from desktop.domain import TaskRow
 from desktop.tracking.deadlines import Due, due_of
 from desktop.tracking.status import CAN_BE_OVERDUE, COUNTED, OPEN, progress_of
-from desktop.tracking.units import NO_UNIT, inherited_units
+from desktop.tracking.units import NO_UNIT, inherited_units, nearest_named
 from desktop.tracking.units import owners as _owners
 
-__all__ = ["NO_UNIT", "Due", "TaskTree", "due", "is_counted", "is_open", "is_overdue", "days_overdue"]
+__all__ = ["NO_UNIT", "Due", "TaskTree", "due", "is_counted", "is_open", "is_overdue", "days_overdue", "nearest_named"]
 
 
 def is_open(row: TaskRow) -> bool:

@@ -101,6 +101,8 @@ def test_units_are_both_lists_of_the_nearest_ancestor_naming_any():
     assert tree.in_force(by[4]) == (["县教育局"], [])  # its own, nothing added
     assert tree.in_force(by[5]) == ([], []) and tree.owners(by[5]) == [NO_UNIT]
     assert tree.owners(by[3]) == ["县发改局"] and tree.answerable(by[4]) == ["县教育局"]
+    named = {1: (["县政府办"], ["县财政局"]), 2: ([], ["县发改局"])}
+    assert rules.nearest_named([3, 2, 1], named) == ([], ["县发改局"]) and rules.nearest_named([5], named) == ([], [])
     stats = {(s.unit, s.role.value): s.total for s in unit_stats({1: rows}, D(2023, 5, 1))}
     assert ("县政府办", "lead") not in stats and stats[("县发改局", "responsible")] == 1
     doc = build("table", NOTICE, rows)
