@@ -41,7 +41,8 @@ class DeadlineFilter(StrEnum):
 class TaskFilter:
     """What the clerk asked to see. Empty values mean 'no condition'.
 
-    ``unit_names`` holds every spelling of one directory unit (full name, short name, aliases);
+    ``unit_names`` holds every spelling of one directory unit (full name, short name, aliases), matched
+    against the units in force on a row (its own, else its nearest ancestor's that names any);
     ``no_unit`` asks for rows with no lead and no responsible unit in force (their own or a
     parent's); ``status`` is a Status, the string UNFINISHED, or None.
     """
@@ -112,7 +113,8 @@ def _deadline_matches(row: TaskRow, d: DeadlineFilter, today: dt.date, year: int
     return True
 
 
-def _matches(row: TaskRow, flt: TaskFilter, terms: list[str], today: dt.date, year: int | None) -> bool:
+def _matches(row: TaskRow, flt: TaskFilter, terms: list[str], today: dt.date, year: int | None,
+             units: list[str]) -> bool:
     if flt.status is not None:
         if row.child_count:
             return False  # a parent's status is its items' progress: they match, it stays as context
@@ -121,7 +123,7 @@ def _matches(row: TaskRow, flt: TaskFilter, terms: list[str], today: dt.date, ye
                 return False
         elif row.status != flt.status:
             return False
-    if flt.unit_names and flt.unit_names.isdisjoint(row.lead_units) and flt.unit_names.isdisjoint(row.units):
+    if flt.unit_names and flt.unit_names.isdisjoint(units):
         return False
     d = flt.deadline
     if d != DeadlineFilter.ANY and not _deadline_matches(row, d, today, year):
@@ -146,13 +148,15 @@ def apply_filter(rows: Iterable[TaskRow], flt: TaskFilter, today: dt.date | None
     terms = [t for t in flt.text.casefold().split() if t]
     rows = list(rows)
     parent_of = {r.id: r.parent_id for r in rows}
-    tree = rules.TaskTree(rows, year) if flt.no_unit else None  # the units in force (own or an ancestor's)
+    # the units in force (``tracking.rules``: own, else both lists of the nearest ancestor naming any)
+    tree = rules.TaskTree(rows, year) if flt.no_unit or flt.unit_names else None
     matched: set[int] = set()
     shown: set[int] = set()
     for r in rows:
-        if tree is not None and (r.child_count or tree.names(r)):
+        units = tree.names(r) if tree is not None else []
+        if flt.no_unit and (r.child_count or units):
             continue
-        if _matches(r, flt, terms, today, year):
+        if _matches(r, flt, terms, today, year, units):
             matched.add(r.id)
             node: int | None = r.id
             while node is not None and node not in shown:

@@ -8,7 +8,7 @@ are overdue and whose they are says the same as ``tracking.rules`` — and so th
   任务分解表, 落实情况汇总表), and the .docx the command line writes, read back with python-docx;
 - every .xlsx the command line writes (``export --format xlsx`` of table/units/open/progress, and the
   ``feedback`` hand-out workbooks), read back with openpyxl;
-- the window: the 已逾期 and 无单位 filters (``ui.task_filter``), the table's red overdue cells and each
+- the window: the 已逾期, unit and 无单位 filters (``ui.task_filter``), the table's red overdue cells and each
   parent's 下级完成 n/m (``ui.task_model``).
 
 Rows are told apart in every output by a token in their text (〔K7〕). Hypothesis draws the trees
@@ -204,6 +204,9 @@ def check_notices(data, capsys, today, ids, notices, trees, keys, reminder, fold
         assert flt[1] == late
         flt = apply_filter(tree.rows, TaskFilter(no_unit=True), today, notice.year)
         assert flt[1] == {i for i in leaves if not tree.names(tree.by_id[i])}
+        for unit in UNITS:
+            flt = apply_filter(tree.rows, TaskFilter(unit_names=frozenset({unit})), today, notice.year)
+            assert flt[1] & leaves == {i for i in leaves if unit in tree.names(tree.by_id[i])}
         check_table_model(tree, notice.year, today, late)
         check_documents(tree, notice, keys[nid], today, late, leaves)
         check_files(argv, capsys, iso, nid, tree, keys[nid], late, leaves, folder / f"n{nid}")

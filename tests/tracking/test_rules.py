@@ -12,6 +12,7 @@ from desktop.tracking import rules
 from desktop.tracking.digest import digest
 from desktop.tracking.rules import NO_UNIT, TaskTree
 from desktop.tracking.stats import overall, unit_stats
+from desktop.ui.task_filter import TaskFilter, apply_filter
 from desktop.ui.task_filter import is_overdue as filter_overdue
 
 D = dt.date
@@ -101,6 +102,8 @@ def test_units_are_both_lists_of_the_nearest_ancestor_naming_any():
     assert tree.in_force(by[4]) == (["县教育局"], [])  # its own, nothing added
     assert tree.in_force(by[5]) == ([], []) and tree.owners(by[5]) == [NO_UNIT]
     assert tree.owners(by[3]) == ["县发改局"] and tree.answerable(by[4]) == ["县教育局"]
+    assert apply_filter(rows, TaskFilter(unit_names=frozenset({"县发改局"})), D(2023, 5, 1))[1] == {2, 3}
+    assert apply_filter(rows, TaskFilter(unit_names=frozenset({"县政府办"})), D(2023, 5, 1))[1] == {1}
     named = {1: (["县政府办"], ["县财政局"]), 2: ([], ["县发改局"])}
     assert rules.nearest_named([3, 2, 1], named) == ([], ["县发改局"]) and rules.nearest_named([5], named) == ([], [])
     stats = {(s.unit, s.role.value): s.total for s in unit_stats({1: rows}, D(2023, 5, 1))}
