@@ -4,7 +4,8 @@ A ``Doc`` is a list of blocks: grid-line paragraphs (``Para``), tables (``Table`
 (``Grid``) and page breaks. Table
 rows are either full-width section rows (``SectionRow``) or ``ItemRow``s; an item row with ``cont=True``
 continues the task above it, so its merged columns (序号, 任务名称) are one cell with the row above.
-Also here: the tree helpers every builder uses (units inherited from ancestors, task grouping, dates).
+Also here: the tree layout every builder uses (task grouping, sections, work rows, dates); the rules on the
+tree (open, overdue, units in force) are ``tracking.rules``'.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from desktop.documents import layout
-from desktop.domain import NoticeInfo, Status, TaskRow
+from desktop.domain import NoticeInfo, TaskRow
+from desktop.tracking.rules import TaskTree
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -245,35 +247,11 @@ def doc_title(notice: NoticeInfo, what: str) -> str:
     return f"{core_subject(notice)}{what}"
 
 
-def is_open(row: TaskRow) -> bool:
-    return row.status in (Status.NOT_STARTED, Status.IN_PROGRESS, Status.PAUSED)
-
-
-def days_overdue(row: TaskRow, today: dt.date) -> int:
-    """Days past the due date (0 when not due, done, or 长期坚持)."""
-    from desktop.domain import DeadlineKind
-
-    if not is_open(row) or row.due_date is None or row.deadline_kind == DeadlineKind.LONG_TERM:
-        return 0
-    return max(0, (today - row.due_date).days)
-
-
-@dataclass
-class Tree:
-    """The task tree of one notice, with units inherited from the nearest ancestor that names some."""
-
-    rows: list[TaskRow]
-    by_id: dict[int, TaskRow] = field(init=False)
-    children: dict[int | None, list[TaskRow]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.by_id = {r.id: r for r in self.rows}
-        self.children = {}
-        for r in self.rows:
-            self.children.setdefault(r.parent_id, []).append(r)
-
-    def kids(self, row: TaskRow) -> list[TaskRow]:
-        return self.children.get(row.id, [])
+class Tree(TaskTree):
+    """The task tree of one notice as the documents lay it out: ``Tree(rows, year)`` (``year``: the
+    notice's 年度). Which rows are open or overdue and which units a row has (``lead``, ``responsible``,
+    ``answerable``) are the task-tree rules of ``tracking.rules.TaskTree``; here only the layout: task
+    groups and their items, sections, the work rows, the deadline as printed."""
 
     def is_task_group(self, row: TaskRow) -> bool:
         """A task whose children are its item rows (all leaves, below the top level)."""
@@ -282,31 +260,6 @@ class Tree:
 
     def is_section(self, row: TaskRow) -> bool:
         return bool(self.kids(row)) and not self.is_task_group(row)
-
-    def _inherit(self, row: TaskRow, attr: str) -> list[str]:
-        r: TaskRow | None = row
-        while r is not None:
-            v = getattr(r, attr)
-            if v:
-                return list(v)
-            r = self.by_id.get(r.parent_id) if r.parent_id is not None else None
-        return []
-
-    def lead(self, row: TaskRow) -> list[str]:
-        return self._inherit(row, "lead_units")
-
-    def units(self, row: TaskRow) -> list[str]:
-        return self._inherit(row, "units")
-
-    def owners(self, row: TaskRow) -> list[str]:
-        """The units answerable for a row: the nearest of itself and its ancestors that names any, its lead
-        units first, else its responsible units (a table with only a 责任单位 column has no lead)."""
-        r: TaskRow | None = row
-        while r is not None:
-            if r.lead_units or r.units:
-                return list(r.lead_units or r.units)
-            r = self.by_id.get(r.parent_id) if r.parent_id is not None else None
-        return []
 
     def deadline(self, row: TaskRow) -> str:
         r: TaskRow | None = row

@@ -4,7 +4,8 @@
 title, 主送机关 (the notice's issuer), a body drafted per top-level section from the tasks' statuses,
 落实情况 notes, units and deadlines (as the notice wrote them), 署名 (the reporting unit, else the office's own
 name), 成文日期, and the optional 版头, 附件 and 版记 fields. What is late is said once per group ("其中N项已超过
-完成时限"): no day counts and no list of units by how much they owe (the policy against rankings and 留痕).
+完成时限"; overdue and the units in force as ``tracking.rules`` says, as of ``today`` and the notice's 年度):
+no day counts and no list of units by how much they owe (the policy against rankings and 留痕).
 ``build_report`` sets it: [版头] title, 主送机关, body, [附件说明], 署名 and 成文日期 (clause 7.3.5.2, no seal),
 [the 落实情况汇总表 as landscape 附件 pages], [版记 at the bottom of the last page]. The 署名 and the date keep
 with the last lines of the body (they never stand alone on a page). Body paragraphs starting "一、" are set in
@@ -28,9 +29,7 @@ from desktop.documents.model import (
     clean,
     cn_date,
     core_subject,
-    days_overdue,
     doc_title,
-    is_open,
     report_title,
     subject,
 )
@@ -148,7 +147,7 @@ def _listing(items: list[str], unit_word: str = "项") -> str:
 def _open_detail(tree: Tree, r: TaskRow) -> str:
     """"name（units负责，时限：9月底前）" for an open task."""
     bits = []
-    owners = tree.owners(r)
+    owners = tree.answerable(r)
     if owners:
         bits.append(f"{_units(owners)}负责")
     dl = _deadline(tree, r)
@@ -181,9 +180,9 @@ def _done_sentences(tree: Tree, done: list[TaskRow], total: int, topic: str) -> 
     return lead + ("：" + "；".join(parts) if parts else "") + "。"
 
 
-def _late_sentence(rows: list[TaskRow], today: dt.date) -> str:
+def _late_sentence(tree: Tree, rows: list[TaskRow], today: dt.date) -> str:
     """The group's one sentence on lateness: how many are past their deadline (no day counts)."""
-    late = sum(days_overdue(r, today) > 0 for r in rows)
+    late = sum(tree.is_overdue(r, today) for r in rows)
     if not late:
         return ""
     return "以上任务均已超过完成时限。" if late == len(rows) and late > 1 else f"其中{late}项已超过完成时限。"
@@ -211,7 +210,7 @@ def _open_sentences(tree: Tree, rows: list[TaskRow], today: dt.date, lead: str) 
         reasons = [f"{_name(tree, r)}（{_clause(r.progress_note)}）" if clean(r.progress_note) else _name(tree, r)
                    for r in paused]
         out.append(f"{_listing(reasons)}暂缓实施")
-    return lead + "；".join(out) + "。" + _late_sentence(rows, today) if out else ""
+    return lead + "；".join(out) + "。" + _late_sentence(tree, rows, today) if out else ""
 
 
 def _blocks(tree: Tree, work: list[TaskRow]) -> list[tuple[TaskRow | None, list[TaskRow]]]:
@@ -231,14 +230,14 @@ def _blocks(tree: Tree, work: list[TaskRow]) -> list[tuple[TaskRow | None, list[
 def draft_body(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: str | None = None) -> list[str]:
     """The body: a summary paragraph, per top-level section what was done and what is still open, then the
     problems and next steps, and "特此报告。". ``unit``: only the tasks that unit leads or shares."""
-    tree = Tree(rows)
+    tree = Tree(rows, notice.year)
     work = tree.work_rows()
     if unit:  # the unit's own tasks; a unit the tasks do not name reports on all of them
-        work = [r for r in work if unit in tree.lead(r) or unit in tree.units(r) or unit in tree.owners(r)] or work
+        work = [r for r in work if unit in tree.names(r)] or work
     we = unit or "我们"
     count = {s: sum(r.status == s for r in work) for s in Status}
     done, n = count[Status.DONE], len(work)
-    late = [r for r in work if days_overdue(r, today) > 0]
+    late = [r for r in work if tree.is_overdue(r, today)]
     issuer = clean(notice.issuer)
     number = clean(notice.doc_number)
     source = f"{issuer}《{subject(notice)}》" + (f"（{number}）" if number else "")
@@ -269,7 +268,7 @@ def draft_body(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: st
             k += 1
             out.append(f"{_cn(k)}、{topic or '工作落实情况'}")
         done_rows = [r for r in items if r.status == Status.DONE]
-        open_rows = [r for r in items if is_open(r)]
+        open_rows = [r for r in items if tree.is_open(r)]
         if done_rows:
             out.append(_done_sentences(tree, done_rows, len(items), topic))
             if open_rows:
@@ -279,12 +278,12 @@ def draft_body(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: st
             if all(r.status == Status.NOT_STARTED for r in open_rows):
                 names = _listing([_open_detail(tree, r) for r in open_rows[:LIST_AT_MOST]])
                 more = f"等{len(open_rows)}项" if len(open_rows) > LIST_AT_MOST else ""
-                out.append(f"{about}{len(items)}项任务尚未启动，包括{names}{more}。" + _late_sentence(open_rows, today))
+                out.append(f"{about}{len(items)}项任务尚未启动，包括{names}{more}。" + _late_sentence(tree, open_rows, today))
             else:
                 out.append(_open_sentences(tree, open_rows, today, f"{about}{len(items)}项任务目前均未完成："))
 
     k += 1
-    open_all = [r for r in work if is_open(r)]
+    open_all = [r for r in work if tree.is_open(r)]
     if open_all:
         out.append(f"{_cn(k)}、存在的问题和下一步打算")
         problem = f"目前还有{len(open_all)}项任务未完成"
@@ -302,7 +301,7 @@ def draft_body(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: st
         nxt = "下一步，我们将对照任务分解表，逐项明确未完成任务的时间节点和具体措施"
         if late:
             nxt += "，对超过时限的事项逐项跟进、限时办结"
-        if not unit and any(tree.owners(r) for r in open_all):
+        if not unit and any(tree.answerable(r) for r in open_all):
             nxt += "，加强对相关责任单位的督促指导"
         year = f"{notice.year}年" if notice.year else ""
         out.append(nxt + f"，确保{year}各项任务按期完成。")
@@ -319,7 +318,7 @@ def draft_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: 
     """Every field of the report, drafted for the clerk to edit. ``unit``: the reporting unit (署名, 版头,
     印发机关; the body then covers only its tasks); without it the 署名 is ``office`` (the office's own
     name) and the 版头 and 印发机关 are empty."""
-    work = Tree(rows).work_rows()
+    work = Tree(rows, notice.year).work_rows()
     reporting = clean(unit)
     return ReportInfo(
         title=report_title(notice),

@@ -1,4 +1,7 @@
-"""Builders of the two whole-notice tables: the 任务分解表 (an attachment) and the 落实情况汇总表."""
+"""Builders of the two whole-notice tables: the 任务分解表 (an attachment) and the 落实情况汇总表.
+
+The unit columns show the units in force on a row (``tracking.rules``: its own, else both lists of its
+nearest ancestor that names any); 牵头单位/责任单位 of the 汇总表: the lead units, else the responsible ones."""
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +43,8 @@ def cell_text(key: str, tree: Tree, seq: int, task: TaskRow | None, item: TaskRo
         return content(item, with_number=True, parent=task) if item is not task else clean(item.text)
     values = {
         "lead": lambda: "、".join(tree.lead(item)),
-        "owners": lambda: "、".join(tree.owners(item)),
-        "units": lambda: "、".join(tree.units(item)),
+        "owners": lambda: "、".join(tree.answerable(item)),
+        "units": lambda: "、".join(tree.responsible(item)),
         "deadline": lambda: tree.deadline(item),
         "owner": lambda: clean(item.owner),
         "completion": lambda: completion(item),
@@ -77,7 +80,7 @@ def build_table(notice: NoticeInfo, rows: list[TaskRow], columns: list[str] | No
     unknown = set(columns or []) - set(layout.TABLE_BASE_COLUMNS) - set(extra)
     if unknown:
         raise ValueError(f"未知的列：{'、'.join(sorted(unknown))}")
-    tree = Tree(rows)
+    tree = Tree(rows, notice.year)
     base = list(layout.TABLE_BASE_COLUMNS)
     if not any(r.lead_units for r in rows) and any(r.units for r in rows):
         base.remove("lead")  # the notice's own table has only a 责任单位 column: no empty 牵头单位 column
@@ -97,7 +100,7 @@ def build_progress(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, labe
     """落实情况汇总表: each task with its lead (else responsible) units, deadline (as the notice wrote it), status
     and 落实情况 (a finished task's date first: a date column of its own would take the text columns' room).
     ``label``: "附件" when it is appended to the 落实情况报告."""
-    tree = Tree(rows)
+    tree = Tree(rows, notice.year)
     work = tree.work_rows()
     done = sum(r.status == Status.DONE for r in work)
     title = doc_title(notice, "落实情况汇总表")

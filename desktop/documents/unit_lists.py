@@ -1,4 +1,7 @@
-"""Builder of the per-unit task lists: for each unit (or one), the tasks it leads or shares, a page each."""
+"""Builder of the per-unit task lists: for each unit (or one), the tasks it leads or shares, a page each.
+
+A row's units are those in force on it (``tracking.rules``: its own, else both lists of its nearest
+ancestor that names any)."""
 from __future__ import annotations
 
 from desktop.documents import layout
@@ -13,14 +16,14 @@ def all_units(tree: Tree) -> list[str]:
     """Every unit named (lead or responsible, inherited), in order of first appearance."""
     seen: dict[str, None] = {}
     for r in tree.work_rows():
-        for u in tree.lead(r) + tree.units(r):
+        for u in tree.names(r):
             seen.setdefault(u, None)
     return list(seen)
 
 
 def _unit_table(tree: Tree, unit: str) -> tuple[Table, int, int]:
     def has(r: TaskRow) -> bool:
-        return unit in tree.lead(r) or unit in tree.units(r)
+        return unit in tree.names(r)
 
     def cells(seq: int, task: TaskRow | None, item: TaskRow) -> list[str]:
         role = "牵头" if unit in tree.lead(item) else "责任"
@@ -34,7 +37,7 @@ def _unit_table(tree: Tree, unit: str) -> tuple[Table, int, int]:
 
 def build_units(notice: NoticeInfo, rows: list[TaskRow], unit: str | None = None) -> Doc:
     """One section per unit (a new page each), or only ``unit``."""
-    tree = Tree(rows)
+    tree = Tree(rows, notice.year)
     units = all_units(tree)
     if unit is not None:
         if unit not in units:

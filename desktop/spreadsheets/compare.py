@@ -3,7 +3,7 @@
 The rows compared are the table's work rows (``Tree.work_rows``). A task's key is its title and text with
 years, numbers, 序号, spaces and punctuation taken out; equal keys pair first, then the most similar
 remaining pairs (difflib ratio ≥ ``THRESHOLD``), best first. A pair is "changed" when its title, text,
-units or deadline differ once years are ignored; ``fields`` names which.
+units (in force: ``tracking.rules``) or deadline differ once years are ignored; ``fields`` names which.
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def _sides(rows: list[TaskRow]) -> list[Side]:
         group = tree.group_of(r)
         title = clean((group or r).title) if group else clean(r.title)
         text = clean(r.text) or clean(r.title)
-        values = {"title": title, "text": text, "lead": "、".join(tree.lead(r)), "units": "、".join(tree.units(r)),
+        values = {"title": title, "text": text, "lead": "、".join(tree.lead(r)), "units": "、".join(tree.responsible(r)),
                   "deadline": tree.deadline(r),
                   "section": " > ".join(clean(s.title) for s in tree.sections_above(r))}
         out.append(Side(r, values["section"], values, normalise(f"{title}{text}")))

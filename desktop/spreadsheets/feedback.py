@@ -1,7 +1,7 @@
 """Feedback workbooks (反馈表): one unit's tasks, to fill in and send back; ``returns`` merges them.
 
 Layout of the sheet "反馈表" (the unit may rename it): title, a line of instructions, the header row, one
-row per task the unit leads or shares (units inherited from parents, as in the 单位任务清单). Column A is
+row per task the unit leads or shares (the units in force, ``tracking.rules``, as in the 单位任务清单). Column A is
 hidden and holds the task id (header ``ID_HEADER``, the marker ``returns`` finds the sheet by). Editable,
 unlocked, tinted columns: 状态 (a list of the five statuses), 完成情况（落实情况）, 完成日期, 佐证材料说明;
 everything else is locked by sheet protection **without a password** (a guard against slips, not
@@ -96,7 +96,7 @@ def unit_lines(rows: list[TaskRow], unit: str) -> list[FeedbackLine]:
     out: list[FeedbackLine] = []
 
     def has(r: TaskRow) -> bool:
-        return unit in tree.lead(r) or unit in tree.units(r)
+        return unit in tree.names(r)
 
     def cells(seq: int, task: TaskRow | None, item: TaskRow) -> list[str]:
         values = {k: cell_text(k, tree, seq, task, item) for k in ("seq", "title", "text", "deadline")}

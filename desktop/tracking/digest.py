@@ -1,9 +1,9 @@
 """What is due: overdue tasks and tasks due within N days across notices, grouped by unit, as plain data.
 
 Only table rows (leaves of a tree) that are 未开始 or 推进中 are listed: 已完成 and 不适用 are finished,
-暂缓 is on hold. Due dates follow ``deadlines.due_of``. Each item goes to its owners
-(``units.owners``: lead units, else responsible units, else its parent's), so a task led by two
-units appears under both in ``by_unit()`` but once in ``overdue`` / ``due_soon``.
+暂缓 is on hold. Due dates, overdue and owners follow ``rules.TaskTree`` (the one set of task-tree
+rules): each item goes to its owners (lead units in force, else responsible units, else NO_UNIT), so a
+task led by two units appears under both in ``by_unit()`` but once in ``overdue`` / ``due_soon``.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from desktop.domain import TaskRow
-from desktop.tracking.deadlines import Due, due_of
+from desktop.tracking.deadlines import Due
+from desktop.tracking.rules import TaskTree
 from desktop.tracking.status import CAN_BE_OVERDUE
-from desktop.tracking.units import inherited_units, owners
 
 
 @dataclass
@@ -22,7 +22,7 @@ class DueItem:
     notice_id: int
     row: TaskRow
     due: Due
-    owners: list[str]  # who the reminder goes to (units.owners, inherited where the row has none)
+    owners: list[str]  # who the reminder goes to (TaskTree.owners, inherited where the row has none)
 
 
 @dataclass
@@ -55,21 +55,15 @@ def digest(rows_by_notice: Mapping[int, Sequence[TaskRow]], today: dt.date, days
     ``years``: notice id → 年度, for 全年 tasks without a stored date and for recurring ones."""
     out = Digest(today, days)
     for notice_id, rows in rows_by_notice.items():
-        year = (years or {}).get(notice_id)
-        inherited: dict[int, tuple[list[str], list[str]]] | None = None
-        for r in rows:
-            if r.child_count or r.status not in CAN_BE_OVERDUE:
+        tree = TaskTree(rows, (years or {}).get(notice_id))
+        for r in tree.rows:
+            if not tree.is_leaf(r) or r.status not in CAN_BE_OVERDUE:
                 continue
-            due = due_of(r, today, year)
-            if due.date is None or not (due.overdue or due.days <= days):
+            due = tree.due(r, today)
+            overdue = tree.is_overdue(r, today)
+            if due.date is None or not (overdue or due.days <= days):
                 continue
-            if r.lead_units or r.units:
-                who = owners(r.lead_units, r.units)
-            else:
-                if inherited is None:
-                    inherited = inherited_units(rows)
-                who = owners(*inherited[r.id])
-            (out.overdue if due.overdue else out.due_soon).append(DueItem(notice_id, r, due, who))
+            (out.overdue if overdue else out.due_soon).append(DueItem(notice_id, r, due, tree.owners(r)))
     out.overdue.sort(key=lambda i: -i.due.days)
     out.due_soon.sort(key=lambda i: i.due.days)
     return out

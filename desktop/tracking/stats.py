@@ -1,8 +1,9 @@
 """Who is behind: per-unit counts (total, done, open, overdue, done on time) over notices, as lead and as responsible.
 
-Counted: the table rows (leaves of each tree); 不适用 rows are left out. A row counts for the units
-in force on it (``units.inherited_units``: its own, else its parent's), once per unit and role.
-``open`` = 未开始 + 推进中 + 暂缓; ``overdue`` ⊂ open, by ``deadlines.due_of`` as of ``today``;
+Counted, open, overdue and the units in force follow ``rules.TaskTree`` (the one set of task-tree
+rules): the table rows (leaves of each tree) count, 不适用 rows are left out. A row counts for the units
+in force on it (its own, else both lists of its nearest ancestor naming any), once per unit and role.
+``open`` = 未开始 + 推进中 + 暂缓; ``overdue`` ⊂ open, as of ``today``;
 ``done_on_time`` ⊂ done: 完成日期 on or before the due date in force on that day (a task without a due
 date cannot be late; a done task without a 完成日期 is not counted on time). With ``members``
 (``units.collective_members``) a collective unit is counted as each of its members instead.
@@ -15,9 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from desktop.domain import Status, TaskRow, UnitRole
-from desktop.tracking.deadlines import due_of
-from desktop.tracking.status import COUNTED
-from desktop.tracking.units import expand, inherited_units
+from desktop.tracking.rules import TaskTree
+from desktop.tracking.units import expand
 
 
 @dataclass
@@ -40,14 +40,14 @@ class UnitStats(Counts):
                 **{k: d[k] for k in ("total", "done", "open", "overdue", "done_on_time")}}
 
 
-def _classify(r: TaskRow, today: dt.date, year: int | None) -> tuple[int, int, int, int]:
+def _classify(tree: TaskTree, r: TaskRow, today: dt.date) -> tuple[int, int, int, int]:
     """(done, open, overdue, done_on_time) flags of one counted row."""
     if r.status == Status.DONE:
         if r.done_on is None:
             return 1, 0, 0, 0
-        due = due_of(r, r.done_on, year).date
+        due = tree.due(r, r.done_on).date
         return 1, 0, 0, int(due is None or r.done_on <= due)
-    return 0, 1, int(due_of(r, today, year).overdue), 0
+    return 0, 1, int(tree.is_overdue(r, today)), 0
 
 
 def unit_stats(rows_by_notice: Mapping[int, Sequence[TaskRow]], today: dt.date,
@@ -56,13 +56,12 @@ def unit_stats(rows_by_notice: Mapping[int, Sequence[TaskRow]], today: dt.date,
     """Per unit and role counts over the notices given (one notice, or all of a year)."""
     table: dict[tuple[str, UnitRole], UnitStats] = {}
     for notice_id, rows in rows_by_notice.items():
-        year = (years or {}).get(notice_id)
-        inherited = inherited_units(rows)
-        for r in rows:
-            if r.child_count or r.status not in COUNTED:
+        tree = TaskTree(rows, (years or {}).get(notice_id))
+        for r in tree.rows:
+            if not tree.is_counted(r):
                 continue
-            done, open_, overdue, on_time = _classify(r, today, year)
-            lead, resp = inherited[r.id]
+            done, open_, overdue, on_time = _classify(tree, r, today)
+            lead, resp = tree.in_force(r)
             for role, names in ((UnitRole.LEAD, lead), (UnitRole.RESPONSIBLE, resp)):
                 for name in (expand(names, members) if members else names):
                     s = table.get((name, role))
@@ -84,11 +83,11 @@ def overall(rows_by_notice: Mapping[int, Sequence[TaskRow]], today: dt.date,
     """The same counts over every counted row, whoever its units (each row once)."""
     c = Counts()
     for notice_id, rows in rows_by_notice.items():
-        year = (years or {}).get(notice_id)
-        for r in rows:
-            if r.child_count or r.status not in COUNTED:
+        tree = TaskTree(rows, (years or {}).get(notice_id))
+        for r in tree.rows:
+            if not tree.is_counted(r):
                 continue
-            done, open_, overdue, on_time = _classify(r, today, year)
+            done, open_, overdue, on_time = _classify(tree, r, today)
             c.total += 1
             c.done += done
             c.open += open_

@@ -22,13 +22,27 @@ NO_UNIT = "（未明确单位）"
 def inherited_units(rows: Sequence[TaskRow]) -> dict[int, tuple[list[str], list[str]]]:
     """task id → (lead units, responsible units) in force: its own, or its nearest ancestor's."""
     by_id = {r.id: r for r in rows}
+    named = {r.id: (r.lead_units, r.units) for r in rows if r.lead_units or r.units}
     out: dict[int, tuple[list[str], list[str]]] = {}
     for r in rows:
-        node: TaskRow | None = r
-        while node is not None and not (node.lead_units or node.units):
-            node = by_id.get(node.parent_id) if node.parent_id is not None else None
-        out[r.id] = (node.lead_units, node.units) if node is not None else ([], [])
+        chain = [r.id]
+        node = r
+        while node.id not in named and node.parent_id is not None and node.parent_id in by_id:
+            node = by_id[node.parent_id]
+            chain.append(node.id)
+        out[r.id] = nearest_named(chain, named)
     return out
+
+
+def nearest_named(chain: Iterable[int], named: Mapping[int, tuple[list[str], list[str]]]) -> tuple[list[str], list[str]]:
+    """The inheritance rule on ids: ``chain`` is a row then its ancestors, nearest first; ``named`` maps
+    the ids that name units to their (lead, responsible) lists. Both lists of the first id of the chain
+    that names any, else ([], []). For callers that hold only part of a tree (storage's leaf reads)."""
+    for i in chain:
+        units = named.get(i)
+        if units is not None and (units[0] or units[1]):
+            return units
+    return [], []
 
 
 def owners(lead: list[str], responsible: list[str]) -> list[str]:

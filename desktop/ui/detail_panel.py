@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import TASK_FIELDS, DeadlineKind, EvidenceInfo, ProgressEntry, Status, TaskRow, UnitRole
-from desktop.tracking.deadlines import due_of
-from desktop.tracking.status import CAN_BE_OVERDUE, progress_text
+from desktop.tracking import rules
+from desktop.tracking.status import progress_text
 
 from .evidence_list import EvidenceWidget
 from .progress_log import ProgressLogWidget
@@ -387,8 +387,7 @@ class DetailPanel(QWidget):
             self.due_edit.setDate(QDate(due) if due else _NO_DATE)
             self.due_label.setText(self._due_note(row))
             self.due_label.setVisible(bool(self.due_label.text()))
-            late = not row.child_count and row.status in CAN_BE_OVERDUE \
-                and due_of(row, self.today(), self.year).overdue
+            late = rules.is_overdue(row, self.today(), self.year)
             self.due_label.setStyleSheet("color: #b71c1c;" if late else "")
             self.status_combo.setCurrentText(row.status.value)
             parent = self.progress is not None
@@ -411,11 +410,11 @@ class DetailPanel(QWidget):
         self._ask_extras()
 
     def due_in_force(self) -> dt.date | None:
-        """The due date the 截止日期 editor shows: the one in force today (``tracking.deadlines``)."""
+        """The due date the 截止日期 editor shows: the one in force today (``tracking.rules.due``)."""
         r = self._row
         if r is None:
             return None
-        return due_of(r, self.today(), self.year).date
+        return rules.due(r, self.today(), self.year).date
 
     def _due_note(self, r: TaskRow) -> str:
         parts = []

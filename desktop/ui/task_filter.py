@@ -3,8 +3,8 @@
 Filtering in Python and resetting the model is 10–200× faster than a QSortFilterProxyModel
 (performance-notes §7). A match keeps its ancestors visible so the tree context stays readable.
 
-Overdue and due dates follow ``tracking.deadlines.due_of`` (the rule the digest, the statistics and
-the status bar use), and like them count the table rows (leaves): a parent shows its derived
+Overdue, due dates and the units in force follow ``tracking.rules`` (the rules the digest, the statistics,
+the documents and the status bar use), and like them count the table rows (leaves): a parent shows its derived
 progress, so the status, deadline and unit-less conditions ask its items, and the parent stays
 visible as their context.
 """
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from desktop.domain import DeadlineKind, Status, TaskRow
-from desktop.tracking.deadlines import Due, due_of
-from desktop.tracking.status import CAN_BE_OVERDUE
+from desktop.tracking import rules
+from desktop.tracking.deadlines import Due
+from desktop.tracking.status import CAN_BE_OVERDUE, OPEN
 
-OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.PAUSED})
+OPEN_STATUSES = OPEN
 UNFINISHED = "未完成"  # status choice: everything not 已完成 / 不适用
 DUE_SOON_DAYS = 7  # "7 天内到期", as the digest counts
 
@@ -40,7 +41,8 @@ class DeadlineFilter(StrEnum):
 class TaskFilter:
     """What the clerk asked to see. Empty values mean 'no condition'.
 
-    ``unit_names`` holds every spelling of one directory unit (full name, short name, aliases);
+    ``unit_names`` holds every spelling of one directory unit (full name, short name, aliases), matched
+    against the units in force on a row (its own, else its nearest ancestor's that names any);
     ``no_unit`` asks for rows with no lead and no responsible unit in force (their own or a
     parent's); ``status`` is a Status, the string UNFINISHED, or None.
     """
@@ -57,14 +59,14 @@ class TaskFilter:
 
 
 def due(row: TaskRow, today: dt.date, year: int | None = None) -> Due:
-    """The due date in force (``tracking.deadlines.due_of``)."""
-    return due_of(row, today, year)
+    """The due date in force (``tracking.rules.due``)."""
+    return rules.due(row, today, year)
 
 
 def is_overdue(row: TaskRow, today: dt.date, year: int | None = None) -> bool:
-    """A table row (leaf) past its due date in force and still 未开始/推进中 (``tracking.deadlines``;
+    """A table row (leaf) past its due date in force and still 未开始/推进中 (``tracking.rules.is_overdue``;
     长期坚持 and 暂缓 never are). Parents are never overdue themselves: their items are."""
-    return not row.child_count and row.status in CAN_BE_OVERDUE and due_of(row, today, year).overdue
+    return rules.is_overdue(row, today, year)
 
 
 _SEARCH_CACHE: dict[int, tuple[TaskRow, str]] = {}
@@ -95,9 +97,9 @@ def _deadline_matches(row: TaskRow, d: DeadlineFilter, today: dt.date, year: int
         return row.due_date is None and not row.deadline_text.strip() and row.deadline_kind == DeadlineKind.NONE
     if row.child_count or row.status not in OPEN_STATUSES:
         return False
-    when = due_of(row, today, year)
+    when = rules.due(row, today, year)
     if d == DeadlineFilter.OVERDUE:
-        return when.overdue
+        return rules.is_overdue(row, today, year)
     if when.date is None or when.overdue:
         return d == DeadlineFilter.THIS_MONTH and when.date is not None \
             and (when.date.year, when.date.month) == (today.year, today.month)
@@ -111,7 +113,8 @@ def _deadline_matches(row: TaskRow, d: DeadlineFilter, today: dt.date, year: int
     return True
 
 
-def _matches(row: TaskRow, flt: TaskFilter, terms: list[str], today: dt.date, year: int | None) -> bool:
+def _matches(row: TaskRow, flt: TaskFilter, terms: list[str], today: dt.date, year: int | None,
+             units: list[str]) -> bool:
     if flt.status is not None:
         if row.child_count:
             return False  # a parent's status is its items' progress: they match, it stays as context
@@ -120,7 +123,7 @@ def _matches(row: TaskRow, flt: TaskFilter, terms: list[str], today: dt.date, ye
                 return False
         elif row.status != flt.status:
             return False
-    if flt.unit_names and flt.unit_names.isdisjoint(row.lead_units) and flt.unit_names.isdisjoint(row.units):
+    if flt.unit_names and flt.unit_names.isdisjoint(units):
         return False
     d = flt.deadline
     if d != DeadlineFilter.ANY and not _deadline_matches(row, d, today, year):
@@ -145,16 +148,15 @@ def apply_filter(rows: Iterable[TaskRow], flt: TaskFilter, today: dt.date | None
     terms = [t for t in flt.text.casefold().split() if t]
     rows = list(rows)
     parent_of = {r.id: r.parent_id for r in rows}
-    has_unit: dict[int, bool] = {}  # units in force (own or an ancestor's); pre-order: parents first
+    # the units in force (``tracking.rules``: own, else both lists of the nearest ancestor naming any)
+    tree = rules.TaskTree(rows, year) if flt.no_unit or flt.unit_names else None
     matched: set[int] = set()
     shown: set[int] = set()
     for r in rows:
-        if flt.no_unit:
-            own = bool(r.lead_units or r.units)
-            has_unit[r.id] = own or (r.parent_id is not None and has_unit.get(r.parent_id, False))
-            if r.child_count or has_unit[r.id]:
-                continue
-        if _matches(r, flt, terms, today, year):
+        units = tree.names(r) if tree is not None else []
+        if flt.no_unit and (r.child_count or units):
+            continue
+        if _matches(r, flt, terms, today, year, units):
             matched.add(r.id)
             node: int | None = r.id
             while node is not None and node not in shown:

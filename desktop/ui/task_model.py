@@ -6,8 +6,8 @@ write anything themselves: they emit ``edit_requested`` / ``move_requested`` and
 turns those into undo commands, which call the Ledger and then refresh this model
 (``update_row`` for a field edit, ``set_rows`` for a structural change).
 
-状态 shows a leaf's status and a parent's derived progress "done/total" (``tracking.status.progress_of``,
-never editable). Overdue rows (``task_filter.is_overdue``, as of ``today`` and the notice's ``year``)
+状态 shows a leaf's status and a parent's derived progress "done/total" (``tracking.rules.TaskTree``,
+never editable). Overdue rows (``tracking.rules``, as of ``today`` and the notice's ``year``)
 are drawn red, and so is the progress of a parent with an overdue item. 完成时限 shows the printed
 text (plus the revised date after a 调整时限); its tooltip gives the due date in force. 落实情况 (hidden
 by default) shows the latest progress-log entry.
@@ -30,9 +30,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain import DeadlineKind, Status, TaskRow, UnitRole
-from desktop.tracking.status import progress_of, progress_text
+from desktop.tracking.rules import TaskTree, is_overdue
+from desktop.tracking.status import CAN_BE_OVERDUE, progress_text
 
-from .task_filter import due, is_overdue
+from .task_filter import due
 
 COL_NUMBER, COL_TITLE, COL_TEXT, COL_LEAD, COL_UNITS, COL_DEADLINE, COL_STATUS, COL_PROGRESS = range(8)
 HEADERS = ("序号", "任务名称", "具体内容", "牵头单位", "责任单位", "完成时限", "状态", "落实情况")
@@ -139,11 +140,12 @@ class TaskTreeModel(QAbstractItemModel):
 
     def _derive(self) -> None:
         """Parents' progress and which parents hold an overdue item (after any change of rows)."""
-        self._progress = progress_of(self._rows)
+        tree = TaskTree(self._rows, self.year)
+        self._progress = tree.progress_all()
         late: set[int] = set()
         overdue: set[int] = set()
         for r in self._rows:
-            if r.child_count or not is_overdue(r, self.today, self.year):
+            if not tree.is_overdue(r, self.today):
                 continue
             overdue.add(r.id)
             p = r.parent_id
@@ -518,13 +520,13 @@ def latest_progress(r: TaskRow) -> str:
 
 def due_state(r: TaskRow, today: dt.date, year: int | None) -> str:
     """已逾期 5 天 / 还有 3 天 / 今天到期 / 上一期未报送落实情况 for an open item; "" otherwise."""
-    if r.child_count or r.status not in (Status.NOT_STARTED, Status.IN_PROGRESS):
+    if r.child_count or r.status not in CAN_BE_OVERDUE:
         return ""
     d = due(r, today, year)
     if d.date is None:
         return ""
     recurring = r.deadline_kind == DeadlineKind.RECURRING and r.revised_at is None
-    if d.overdue:
+    if is_overdue(r, today, year):
         return "上一期未报送落实情况，已逾期" if recurring else f"已逾期 {d.days} 天"
     return "今天到期" if d.days == 0 else f"还有 {d.days} 天"
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QToolButton, QWidget
 
 from desktop.domain import DeadlineKind, Status, UnitRole
 from desktop.storage.ledger import LedgerError
-from desktop.tracking.deadlines import due_of
+from desktop.tracking import rules
 
 from .detail_panel import TAB_EVIDENCE, TAB_LOG
 from .digest_dialog import DigestDialog, count_text, shows_on_start
@@ -242,7 +242,7 @@ class TrackingController(QObject):
         row = self.controller.model.row_by_id(task_id)
         if row is None or self._asking:
             return False
-        old = due_of(row, self.today(), self.controller.year).date
+        old = rules.due(row, self.today(), self.controller.year).date
         if old == new:
             return False
         if old is None and row.revised_at is None and row.deadline_kind == DeadlineKind.NONE:

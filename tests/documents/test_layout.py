@@ -18,8 +18,8 @@ from desktop.documents.model import (
     table_title,
     table_widths,
 )
-from desktop.documents.open_items import NO_UNIT
 from desktop.domain import NoticeInfo, Status, TaskRow
+from desktop.tracking.rules import NO_UNIT
 from tests.documents.conftest import TODAY
 from tests.documents.sample import UNITS, make_rows
 

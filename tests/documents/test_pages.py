@@ -19,9 +19,10 @@ from docx import Document
 from pypdf import PdfReader
 
 from desktop.documents import KINDS, MissingTitle, build, export, layout
-from desktop.documents.model import ItemRow, Table, Tree, clean, cn_date, is_open
+from desktop.documents.model import ItemRow, Table, Tree, clean, cn_date
 from desktop.documents.pdf_writer import PdfWriter
 from desktop.domain import Status
+from desktop.tracking.rules import is_open
 from tests.documents.libreoffice import convert, soffice
 from tests.documents.provincial import make_provincial
 

@@ -127,11 +127,13 @@ def test_draft_report_fills_every_field_from_the_tasks(notice, rows):
     text = "".join(body)
     assert "已印发实施方案" in text  # the 落实情况 notes of the tasks
     assert "负责" in text and "未明确" not in text  # open tasks with their units
-    assert "完成率" in text and "已超过完成时限" in text
+    assert "完成率" in text and "暂缓" in text
+    assert "已超过完成时限" not in text  # its one task past its date is 暂缓: on hold, never overdue
     assert not re.search(r"\d+天", text) and "逾期" not in text  # one sentence a group, no day counts
     assert "时限：2023年9月底前" in text and "时限：长期坚持" in text  # deadlines as the notice wrote them
     all_units = draft_report(notice, rows, TODAY)
     assert all_units.signer == "" and all_units.printed_on is None and len("".join(all_units.body)) > len(text)
+    assert "已超过完成时限" in "".join(all_units.body)
     signed = draft_report(notice, rows, TODAY, office="X县人民政府办公室")
     assert signed.signer == "X县人民政府办公室" and signed.header == "" and signed.printed_by == ""
 
