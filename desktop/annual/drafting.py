@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from desktop.annual.model import SIX_PARTS, SUBSECTIONS_ONE, AnnualReport, default_intro
 from desktop.domain import NoticeInfo, Status, TaskRow
+from desktop.tracking.status import OPEN
 
 LIST_AT_MOST = 3  # task names spelt out in one sentence; the rest are counted ("等N项")
 NOTES_AT_MOST = 2  # progress notes quoted per subsection
@@ -57,7 +58,7 @@ class Counts:
 
     @property
     def open(self) -> int:
-        return self.n(Status.NOT_STARTED) + self.n(Status.IN_PROGRESS) + self.n(Status.PAUSED)
+        return sum(n for status, n in self.by_status.items() if status in OPEN)  # tracking.status.OPEN
 
 
 def leaves(rows: list[TaskRow]) -> list[TaskRow]:

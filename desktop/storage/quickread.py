@@ -31,6 +31,7 @@ from typing import Any
 from desktop.domain import DeadlineKind, NoticeInfo, Status, TaskRow, UnitCategory, UnitInfo, UnitRole
 from desktop.numbering import number_for
 from desktop.storage import column_maps
+from desktop.tracking.units import nearest_named
 
 CURRENT_VERSION = 5  # the schema version of ledgers this program writes (see migrations.py)
 VERSION_KEY = "schema_version"
@@ -188,11 +189,11 @@ def open_rows(rows: Sequence[Sequence[Any]], skeleton: Iterable[Sequence[Any]],
     need = {a for r in rows if r[0] not in own for a in chains[r[0]]}
     inherited = _by_task(links_of(sorted(need))) if need else {}
     out: dict[int, list[TaskRow]] = {}
-    none: tuple[list[str], list[str]] = ([], [])
+    named = {**inherited, **own}
     for (tid, nid, pid, pos, title, text, owner, deadline_text, due_date, deadline_kind, status, done_on,
          progress_note, remark, source_start, source_end, original_due_date, revision_reason, revised_at,
          progress_on, version) in rows:
-        units = own.get(tid) or next((inherited[a] for a in chains[tid] if a in inherited), none)
+        units = nearest_named((tid, *chains[tid]), named)  # the one inheritance rule (tracking.units)
         depth = len(chains[tid]) + 1
         out.setdefault(nid, []).append(TaskRow(
             id=tid, notice_id=nid, parent_id=pid, position=pos, depth=depth, number=number_for(depth, pos + 1),
