@@ -23,7 +23,7 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -49,8 +49,15 @@ from PySide6.QtWidgets import (
 
 from desktop.documents import KINDS
 from desktop.documents.model import has_title, subject
-from desktop.documents.office import KEY as OFFICE_KEY
 from desktop.domain import NoticeInfo, TaskRow
+from desktop.settings import (
+    EXPORT_COLUMNS,
+    EXPORT_FORMAT,
+    EXPORT_KIND,
+    EXPORT_LAST_DIR,
+    REPORT_OFFICE,
+    Settings,
+)
 from desktop.spreadsheets.writer import XLSX_KINDS
 
 from .export_worker import ExportRequest, ExportWorker
@@ -137,14 +144,14 @@ class ExportDialog(QDialog):
     export_cancelled = Signal()
     title_given = Signal(str)  # the title the clerk typed for a notice stored without one
 
-    def __init__(self, source: ExportSource, messages: MessageBridge, settings: QSettings | None = None,
+    def __init__(self, source: ExportSource, messages: MessageBridge, settings: Settings | None = None,
                  parent: QWidget | None = None, *, print_mode: bool = False, preview_delay: int = 350) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("打印公文" if print_mode else "导出公文")
         self.source = source
         self.messages = messages
-        self.settings = settings
+        self.settings = settings if settings is not None else Settings(None)  # None: remembered nowhere
         self.print_mode = print_mode
         self.printing = PrintHelper(self, messages)
         self._tmp = Path(tempfile.mkdtemp(prefix="noticedesk-preview-"))
@@ -505,8 +512,7 @@ class ExportDialog(QDialog):
 
     def office(self) -> str:
         """The office's own name (the report's 署名), a setting asked once."""
-        value = self.settings.value(OFFICE_KEY, "") if self.settings is not None else getattr(self, "_office", "")
-        return str(value or "").strip()
+        return self.settings.get(REPORT_OFFICE).strip()
 
     def ask_office(self) -> str | None:
         text, ok = QInputDialog.getText(self, "本单位名称", "落实情况报告以本单位名称署名（只需填写一次，以后自动使用）。\n"
@@ -521,9 +527,7 @@ class ExportDialog(QDialog):
             name = self.ask_office()
             if not name:
                 return False
-            if self.settings is not None:
-                self.settings.setValue(OFFICE_KEY, name)
-            self._office = name
+            self.settings.set(REPORT_OFFICE, name)
         touched = self.report_editor.touched
         self.report_editor.set_info(dataclasses.replace(self.report_editor.info(), signer=self.office()))
         self.report_editor.touched = touched
@@ -710,8 +714,8 @@ class ExportDialog(QDialog):
         return f"{subject(self.source.notice)}{KINDS[self.kind()]}"
 
     def default_path(self) -> Path:
-        folder = self.settings.value("export/lastDir", "") if self.settings is not None else ""
-        if not folder or not Path(str(folder)).is_dir():
+        folder = self.settings.get(EXPORT_LAST_DIR)
+        if not folder or not Path(folder).is_dir():
             folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) \
                 or str(Path.home())
         return Path(str(folder)) / safe_file_name(self.document_title(), self.fmt())
@@ -759,8 +763,7 @@ class ExportDialog(QDialog):
             return
         result = worker.result
         self.last_result = result
-        if self.settings is not None:
-            self.settings.setValue("export/lastDir", str(out.parent))
+        self.settings.set(EXPORT_LAST_DIR, str(out.parent))
         pages = f"，共 {result.pages} 页" if result.pages else ""
         lines = [f"已导出：{result.path}{pages}。"]
         notes = result.messages()
@@ -800,25 +803,19 @@ class ExportDialog(QDialog):
     # --- settings / closing ----------------------------------------------------------------------
     def _restore_options(self) -> None:
         s = self.settings
-        if s is None:
-            return
-        kind = s.value("export/kind", "")
+        kind = s.get(EXPORT_KIND)
         if kind in KINDS:
-            self.set_kind(str(kind))
-        self.set_format(str(s.value("export/format", "pdf")))
-        cols = s.value("export/columns", "")
-        cols = cols if isinstance(cols, list) else str(cols or "").split(",")
+            self.set_kind(kind)
+        self.set_format(s.get(EXPORT_FORMAT))
+        cols = s.get(EXPORT_COLUMNS)
         for key, c in self.column_checks.items():
             c.setChecked(key in cols)
 
     def _save_options(self) -> None:
         s = self.settings
-        if s is None:
-            return
-        s.setValue("export/kind", self.kind())
-        s.setValue("export/format", self.fmt())
-        s.setValue("export/columns", ",".join(self.columns()))
-        s.sync()
+        s.set(EXPORT_KIND, self.kind())
+        s.set(EXPORT_FORMAT, self.fmt())
+        s.set(EXPORT_COLUMNS, list(self.columns()))
 
     def done(self, result: int) -> None:  # noqa: D102 - QDialog.done
         self._timer.stop()

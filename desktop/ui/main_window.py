@@ -4,7 +4,7 @@ The window only wires parts together; the edit logic lives in ``TaskController``
 in ``undo_commands``, the widgets in their own modules. 文件 → 导出公文… (Ctrl+E) and 打印… (Ctrl+P)
 open ``ExportDialog`` (imported on first use, keeping pypdfium2 and QtPrintSupport out of start-up). Every edit is stored by the Ledger at
 once, so there is no save action; closing stores what is still being typed and the window and
-dock layout (QSettings, IniFormat, ``noticedesk.ini`` in the data folder).
+dock layout (``desktop.settings``: ``noticedesk.ini`` in the data folder).
 Completion tracking (the panel's log and evidence, bulk actions, 查看 → 到期提醒 / 完成情况统计 and the
 status-bar count) is wired by ``TrackingController``; ``start()`` (after the window shows) runs the
 start-up digest. ``today`` (a callable) is the date overdue marks and the digest use; tests fix it.
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,11 +29,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.settings import (
+    WINDOW_GEOMETRY,
+    WINDOW_LAST_NOTICE,
+    WINDOW_STATE,
+    Settings,
+)
 from desktop.storage.ledger import Ledger, LedgerError
 
 from .actions import EditActions
 from .detail_panel import DetailPanel
 from .filter_bar import FilterBar
+from .legacy_settings import take_over
 from .messages import MessageBridge
 from .notice_list import NoticeList
 from .task_controller import TaskController
@@ -47,27 +54,32 @@ from .window_fit import keep_on_screen
 if TYPE_CHECKING:  # imported when first used: pypdfium2 and QtPrintSupport stay out of the start-up path
     from .export_dialog import ExportDialog, ExportSource
 
-SETTINGS_FILE = "noticedesk.ini"
 WINDOW_TITLE = "要点台账"
 
 
-def open_settings(ledger: Ledger, settings: QSettings | str | Path | None) -> QSettings:
-    """The window's QSettings: as given, a file path, or ``noticedesk.ini`` beside the ledger."""
-    if isinstance(settings, QSettings):
+def open_settings(ledger: Ledger, settings: Settings | str | Path | None) -> Settings:
+    """The window's settings: as given, a file path, or ``noticedesk.ini`` in the ledger's data folder
+    (this PC's data folder for a server ledger opened without one)."""
+    if isinstance(settings, Settings):
         return settings
     if settings is None:
         data_dir = getattr(ledger, "data_dir", None)
         if data_dir is None:
-            return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "NoticeDesk", "NoticeDesk")
-        settings = Path(data_dir) / SETTINGS_FILE
-    return QSettings(str(settings), QSettings.Format.IniFormat)
+            from desktop.storage.paths import default_data_dir
+
+            data_dir = default_data_dir()
+        store = Settings.in_data_dir(data_dir)
+    else:
+        store = Settings(settings)
+    take_over(store)  # a file an older version wrote through QSettings: read once
+    return store
 
 
 class MainWindow(QMainWindow):
     """The 要点台账 main window over one Ledger."""
 
     def __init__(self, ledger: Ledger, parent: QWidget | None = None, *,
-                 settings: QSettings | str | Path | None = None, messages: MessageBridge | None = None,
+                 settings: Settings | str | Path | None = None, messages: MessageBridge | None = None,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -112,11 +124,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         if self.notice_list.current_id() is None:
             ids = self.notice_list.notice_ids()
-            last = self.settings.value("window/lastNotice", None)
-            try:
-                last = int(last) if last is not None else None
-            except (TypeError, ValueError):
-                last = None
+            last = self.settings.get(WINDOW_LAST_NOTICE)
             self.notice_list.select(last if last in ids else (ids[0] if ids else None))
         self.controller.set_notice(self.notice_list.current_id())
         self.actions.set_enabled(self.controller.capabilities())
@@ -235,7 +243,7 @@ class MainWindow(QMainWindow):
     def open_server_settings(self):
         from .server_settings_dialog import ServerSettingsDialog
 
-        dialog = ServerSettingsDialog(self)
+        dialog = ServerSettingsDialog(self, self.settings)
         dialog.open()
         return dialog
 
@@ -436,19 +444,18 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         s = self.settings
         # Docks first: which ones are open decides the window's minimum size, then the geometry.
-        for key, restore in (("window/state", self.restoreState), ("window/geometry", self.restoreGeometry)):
-            value = s.value(key)
-            if isinstance(value, QByteArray) and not value.isEmpty():
-                restore(value)
-        self.view.use_settings(s)  # the clerk's shown / hidden columns and widths (taskView/columns)
+        for setting, restore in ((WINDOW_STATE, self.restoreState), (WINDOW_GEOMETRY, self.restoreGeometry)):
+            value = s.get(setting)
+            if value:
+                restore(QByteArray(value))
+        self.view.use_settings(s)  # the clerk's shown / hidden columns and widths (TASK_COLUMNS)
 
     def save_settings(self) -> None:
         s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
+        s.set(WINDOW_GEOMETRY, self.saveGeometry().data())
+        s.set(WINDOW_STATE, self.saveState().data())
         if self.controller.notice_id is not None:
-            s.setValue("window/lastNotice", self.controller.notice_id)
-        s.sync()
+            s.set(WINDOW_LAST_NOTICE, self.controller.notice_id)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.commit_pending()

@@ -11,8 +11,6 @@ context menu is ``context_menu`` (set by the window). Column sizing: see ``TaskV
 """
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import (
     QByteArray,
     QItemSelection,
@@ -20,7 +18,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPoint,
     QRect,
-    QSettings,
     Qt,
     Signal,
 )
@@ -37,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import TaskRow
+from desktop.settings import TASK_COLUMNS, TASK_HEADER_LEGACY, Settings
 from desktop.tracking.status import progress_text
 
 from .task_delegates import (
@@ -77,8 +75,6 @@ TEXT_SHARE = 0.42  # 具体内容 keeps this share of the table's width before o
 TEXT_MIN_CHARS = 12
 ROWS_IN_VIEW = 9  # rows are at most 1/ROWS_IN_VIEW of the table's height (between MIN_LINES and MAX_LINES)
 MIN_LINES, MAX_LINES = 2, 6
-SETTINGS_KEY = "taskView/columns"  # JSON: the clerk's shown / hidden columns and dragged widths, by header
-LEGACY_KEY = "taskView/header2"  # QHeaderView state saved before (hidden columns taken over once)
 COMPACT_ABOVE = 1000  # notices with more tasks get uniform two-line rows (layout cost grows per row)
 HINT_EMPTY = "这份通知还没有任务。按 Insert 添加第一条任务"
 HINT_NO_NOTICE = "请在左侧选择或新建通知（Ctrl+N）"
@@ -92,7 +88,7 @@ class TaskView(QTreeView):
     other columns sized to their content within ``CHAR_BOUNDS``, 具体内容 stretching into the rest
     (at least ``TEXT_SHARE`` of the width while the others can give way), and a column empty for the
     whole notice (``AUTO_HIDDEN``) hidden. The clerk's own choices (the header menu, a dragged
-    width) win over all of this and are kept in QSettings (``use_settings``).
+    width) win over all of this and are kept in the settings (``TASK_COLUMNS``, ``use_settings``).
     """
 
     indent_requested = Signal()
@@ -123,7 +119,7 @@ class TaskView(QTreeView):
         self.collapsed.connect(self._remember_collapsed)
         self.expanded.connect(self._remember_expanded)
 
-        self.settings: QSettings | None = None
+        self.settings: Settings | None = None
         self.choices: dict[int, bool] = {}  # column → shown, as the clerk set it in the header menu
         self.user_widths: dict[int, int] = {}  # column → width the clerk dragged it to
         self.empty_columns: set[int] = set()  # AUTO_HIDDEN columns empty for the whole notice
@@ -178,7 +174,7 @@ class TaskView(QTreeView):
         return menu
 
     def show_column(self, column: int, shown: bool = True) -> None:
-        """The clerk shows / hides a column: remembered (QSettings) for every notice."""
+        """The clerk shows / hides a column: remembered (settings) for every notice."""
         self.choices[column] = shown
         self._apply_columns()
         self._save_columns()
@@ -338,18 +334,13 @@ class TaskView(QTreeView):
         self._save_columns()
 
     # --- columns: remembered ------------------------------------------------------------------
-    def use_settings(self, settings: QSettings) -> None:
+    def use_settings(self, settings: Settings) -> None:
         """Read the clerk's column choices and widths from ``settings`` and keep them there."""
         self.settings = settings
-        try:
-            saved = json.loads(str(settings.value(SETTINGS_KEY, "") or "{}"))
-        except ValueError:
-            saved = {}
-        if not isinstance(saved, dict):
-            saved = {}
+        saved = settings.get(TASK_COLUMNS)
         col_of = {title: col for col, title in enumerate(HEADERS)}
         if not saved:
-            saved = self._legacy_choices(settings.value(LEGACY_KEY))
+            saved = self._legacy_choices(settings.get(TASK_HEADER_LEGACY))
         self.choices = {col_of[t]: True for t in saved.get("shown", []) if t in col_of}
         self.choices.update({col_of[t]: False for t in saved.get("hidden", []) if t in col_of})
         widths = saved.get("widths", {})
@@ -357,15 +348,15 @@ class TaskView(QTreeView):
                             if t in col_of and col_of[t] != COL_TEXT and isinstance(w, int) and 10 <= w <= 2000}
         self._apply_columns()
 
-    def _legacy_choices(self, state: object) -> dict:
+    def _legacy_choices(self, state: bytes) -> dict:
         """The columns a header saved before this version (``taskView/header2``) hid, or 落实情况
         shown there, as choices; its widths were the old defaults, not the clerk's, and are dropped."""
-        if not isinstance(state, QByteArray) or state.isEmpty():
+        if not state:
             return {}
         old = QHeaderView(Qt.Orientation.Horizontal)
         old.setModel(self.model())
         try:
-            if not old.restoreState(state):
+            if not old.restoreState(QByteArray(state)):
                 return {}
             hidden = [HEADERS[c] for c in range(len(HEADERS)) if c not in ALWAYS_SHOWN and old.isSectionHidden(c)
                       and c not in HIDDEN_BY_DEFAULT]
@@ -381,7 +372,7 @@ class TaskView(QTreeView):
         state = {"shown": [HEADERS[c] for c, on in sorted(self.choices.items()) if on],
                  "hidden": [HEADERS[c] for c, on in sorted(self.choices.items()) if not on],
                  "widths": {HEADERS[c]: w for c, w in sorted(self.user_widths.items())}}
-        self.settings.setValue(SETTINGS_KEY, json.dumps(state, ensure_ascii=False))
+        self.settings.set(TASK_COLUMNS, state)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         if self.context_menu is not None:
