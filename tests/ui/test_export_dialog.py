@@ -225,7 +225,7 @@ def test_cancel_during_a_large_export_leaves_no_file(qtbot, messages, tmp_path, 
     dlg.set_format(fmt)
     out = tmp_path / f"big.{fmt}"
     dlg.export_to(out)
-    worker = dlg._job
+    worker = dlg.jobs.current
     seen = []
 
     def cancel_midway(w, done, total):  # runs in the worker thread: cancel once ~1% is laid out
