@@ -1,9 +1,6 @@
 """导出公文 dialog: choose the document, format, columns, rows and as-of date; preview it; export or print it.
 
-Formats: PDF and Word for every document; Excel (.xlsx, ``desktop.spreadsheets.writer`` — the same tables the
-command line's ``export --format xlsx`` writes) for the documents that are tables (``XLSX_KINDS``: not the
-落实情况报告, a 公文). The radio button is disabled for the report, and the clerk's Excel choice comes back
-when another table is chosen again.
+Formats: PDF and Word for every document, Excel (.xlsx, as ``export --format xlsx`` writes it) for the tables.
 
 The preview is the PDF export itself, written to a temporary folder by a worker thread (progress bar,
 取消) a moment after the options last changed, and shown page by page (``PdfPreview``). 打印 and 打印预览
@@ -25,7 +22,7 @@ import weakref
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QDialog, QInputDialog, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QSplitter, QVBoxLayout, QWidget
 
 from desktop.documents import KINDS
 from desktop.documents.model import has_title, subject
@@ -33,15 +30,8 @@ from desktop.settings import EXPORT_LAST_DIR, REPORT_OFFICE, Settings
 
 from .export_jobs import EXPORT, PREVIEW, ExportJobs
 from .export_options import FORMAT_NAMES, ExportOptions
-from .export_panes import ButtonRow, PreviewSide, ResultBanner, ask_export_path, default_export_path
-from .export_source import (  # noqa: F401 - the names callers import from here
-    SCOPE_ALL,
-    SCOPE_FILTERED,
-    SCOPE_SELECTED,
-    ExportSource,
-    safe_file_name,
-    subset_rows,
-)
+from .export_panes import ButtonRow, PreviewSide, ResultBanner, ask_export_path, ask_text, default_export_path
+from .export_source import ExportSource, safe_file_name, subset_rows  # noqa: F401 - imported from here
 from .export_worker import ExportRequest, ExportWorker
 from .messages import MessageBridge
 from .pdf_pages import PdfPages, PdfPagesError
@@ -180,9 +170,8 @@ class ExportDialog(QDialog):
     # --- what every document needs: the notice's title, the report's 署名 -------------------------------------
     def ask_title(self) -> str | None:
         """The notice's title, typed by the clerk (None: cancelled)."""
-        text, ok = QInputDialog.getText(self, "填写通知标题", "这份通知没有读到标题，导出的文档要用它作标题，报告正文也要引用它。\n"
-                                        "请输入通知的标题：")
-        return text.strip() if ok and text.strip() else None
+        return ask_text(self, "填写通知标题", "这份通知没有读到标题，导出的文档要用它作标题，报告正文也要引用它。\n"
+                                            "请输入通知的标题：")
 
     def ensure_title(self) -> bool:
         """True when the notice has a title to print; a notice stored without one (or with the placeholder
@@ -205,9 +194,8 @@ class ExportDialog(QDialog):
         return self.settings.get(REPORT_OFFICE).strip()
 
     def ask_office(self) -> str | None:
-        text, ok = QInputDialog.getText(self, "本单位名称", "落实情况报告以本单位名称署名（只需填写一次，以后自动使用）。\n"
-                                        "请输入本单位名称：")
-        return text.strip() if ok and text.strip() else None
+        return ask_text(self, "本单位名称", "落实情况报告以本单位名称署名（只需填写一次，以后自动使用）。\n"
+                                          "请输入本单位名称：")
 
     def ensure_signer(self) -> bool:
         """For the report: True when it has a 署名, asking for the office's name (once) when it has none."""
@@ -257,11 +245,6 @@ class ExportDialog(QDialog):
         self.side.set_running(True)
         self._update_buttons()
         return worker
-
-    def _stop_job(self) -> None:
-        """Cancel the running job and wait for it (its late ``done`` is ignored)."""
-        self.jobs.stop()
-        self.side.set_running(False)
 
     def is_busy(self) -> bool:
         return self.jobs.busy()
@@ -367,7 +350,8 @@ class ExportDialog(QDialog):
         if self.jobs.busy():
             if self.jobs.kind == EXPORT:
                 return False
-            self._stop_job()
+            self.jobs.stop()  # a preview: its late end is ignored
+            self.side.set_running(False)
         if not out.parent.is_dir():
             self.messages.error(f"保存位置不存在：{out.parent}。请换一个位置。", "导出失败")
             return False

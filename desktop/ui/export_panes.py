@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -25,6 +26,12 @@ from .export_options import FORMAT_FILTERS
 from .export_source import safe_file_name
 from .pdf_pages import PdfPages
 from .pdf_preview import PdfPreview
+
+
+def ask_text(parent: QWidget, title: str, prompt: str) -> str | None:
+    """One line the clerk types (the notice's title, the office's name); None: cancelled or left empty."""
+    text, ok = QInputDialog.getText(parent, title, prompt)
+    return text.strip() if ok and text.strip() else None
 
 
 def default_export_path(last_dir: str, title: str, fmt: str) -> Path:
