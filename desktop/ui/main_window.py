@@ -362,6 +362,7 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         s = self.settings
+        self.view.columns.flush()
         s.set(WINDOW_GEOMETRY, self.saveGeometry().data())
         s.set(WINDOW_STATE, self.saveState().data())
         if self.controller.notice_id is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QPoint, Qt
+from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QMenu, QStyle
 
@@ -66,6 +66,7 @@ class TaskColumns(QObject):
         self._fitted_notice: int | None = None
         self._measured_version = -1  # the model's rows_version the widths were measured for
         self._sizing = 0  # > 0 while the view itself sizes or hides sections
+        self._save_timer = QTimer(self, singleShot=True, interval=400, timeout=self.save)
         header = view.header()
         header.sectionResized.connect(self.column_resized)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -233,7 +234,7 @@ class TaskColumns(QObject):
         if self._sizing or column == COL_TEXT or new == 0 or self.view.isColumnHidden(column):
             return
         self.user_widths[column] = new  # the clerk dragged it (or double-clicked its edge)
-        self.save()
+        self._save_timer.start()  # written once the drag has stopped, not for every pixel
 
     # --- columns: remembered ------------------------------------------------------------------
     def use_settings(self, settings: Settings) -> None:
@@ -268,7 +269,14 @@ class TaskColumns(QObject):
             old.deleteLater()
         return {"hidden": hidden, "shown": shown}
 
+    def flush(self) -> None:
+        """Write a dragged width not written yet (the window closes)."""
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self.save()
+
     def save(self) -> None:
+        self._save_timer.stop()
         if self.settings is None:
             return
         state = {"shown": [HEADERS[c] for c, on in sorted(self.choices.items()) if on],
