@@ -1,9 +1,10 @@
 """MainWindow: assembles the notice list, filter bar, task table, detail panel, menus and status bar.
 
 The window only wires parts together; the edit logic lives in ``TaskController``, the commands
-in ``undo_commands``, the menus and toolbar in ``window_menus``, the widgets in their own modules. 文件 → 导出公文… (Ctrl+E) and 打印… (Ctrl+P)
-open ``ExportDialog`` (imported on first use, keeping pypdfium2 and QtPrintSupport out of start-up). Every edit is stored by the Ledger at
-once, so there is no save action; closing stores what is still being typed and the window and
+in ``undo_commands``, the menus and toolbar in ``window_menus``, the widgets in their own modules.
+文件 → 导出公文… (Ctrl+E) and 打印… (Ctrl+P) open ``ExportDialog`` (imported on first use, keeping
+pypdfium2 and QtPrintSupport out of start-up). Every edit is stored by the Ledger at once, so there
+is no save action; closing stores what is still being typed and the window and
 dock layout (``desktop.settings``: ``noticedesk.ini`` in the data folder).
 Completion tracking (the panel's log and evidence, bulk actions, 查看 → 到期提醒 / 完成情况统计 and the
 status-bar count) is wired by ``TrackingController``; ``start()`` (after the window shows) runs the
