@@ -53,14 +53,18 @@ def run_gui(data_dir: Path, db_url: str | None = None, quit_when_ready: bool = F
 
     install_excepthook(log_path, notify, show_traceback=debug)
 
+    from desktop.settings import Settings
     from desktop.storage.ledger import Ledger, LedgerError
+    from desktop.ui.legacy_settings import take_over
     from desktop.ui.main_window import MainWindow
 
+    settings = Settings.in_data_dir(data_dir)  # the one settings file (desktop/settings.py)
+    take_over(settings, native=True)  # once: what an older version kept through QSettings
     from_settings = False
     if db_url is None:  # 工具 → 台账位置: an office server chosen in the app, used from the next start
         from desktop.ui.server_settings_dialog import saved_db_url
 
-        db_url = saved_db_url()
+        db_url = saved_db_url(settings)
         from_settings = db_url is not None
     ledger = None
     if db_url is not None:
@@ -87,7 +91,7 @@ def run_gui(data_dir: Path, db_url: str | None = None, quit_when_ready: bool = F
             notify(str(exc))
             return 2
 
-    window = MainWindow(ledger)
+    window = MainWindow(ledger, settings=settings)
     window.show()
     if db_url is not None and not quit_when_ready:
         window.watch_server()  # other clerks' saves appear within ~10 s while idle

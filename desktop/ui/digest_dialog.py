@@ -1,7 +1,7 @@
 """到期提醒: ONE window listing overdue tasks and tasks due within 7 days across all notices, grouped by unit.
 
 Shown once after start-up when there is something to show (unless the clerk ticked 启动时不再显示,
-kept in QSettings under ``digest/hideOnStart``), from 查看 → 到期提醒 and from the status-bar count.
+kept in the settings as ``DIGEST_HIDE_ON_START``), from 查看 → 到期提醒 and from the status-bar count.
 The content is ``Ledger.digest(today)`` (the start-up reader: no SQLAlchemy); ``today`` is a
 callable so tests fix the date. Double-clicking a task emits ``jump_requested(notice_id, task_id)``.
 "复制为文字" puts the list on the clipboard, for a reminder message to the units.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import NoticeInfo, TaskRow
+from desktop.settings import DIGEST_HIDE_ON_START, Settings
 from desktop.storage.ledger import Ledger, LedgerError
 from desktop.tracking.digest import Digest, DueItem
 
@@ -40,7 +41,6 @@ from .messages import MessageBridge
 from .task_delegates import clipped_text, text_margin, wrapped_height
 from .window_fit import fit_to_screen
 
-HIDE_ON_START_KEY = "digest/hideOnStart"
 SEP = " › "  # notice › section › task
 COL_TASK, COL_UNITS, COL_DUE, COL_WHEN = range(4)
 DAYS = 7
@@ -180,7 +180,7 @@ class DigestDialog(QDialog):
 
     jump_requested = Signal(int, int)  # notice id, task id
 
-    def __init__(self, ledger: Ledger, settings: QSettings, today: Callable[[], dt.date] = dt.date.today,
+    def __init__(self, ledger: Ledger, settings: Settings, today: Callable[[], dt.date] = dt.date.today,
                  messages: MessageBridge | None = None, parent: QWidget | None = None, days: int = DAYS) -> None:
         super().__init__(parent)
         self.setObjectName("digestDialog")
@@ -209,7 +209,7 @@ class DigestDialog(QDialog):
         header.resizeSection(COL_DUE, fm.horizontalAdvance("2024-12-31") + 24)
         header.resizeSection(COL_WHEN, fm.horizontalAdvance("逾期 365 天") + 24)
         self.hide_check = QCheckBox("启动时不再显示")
-        self.hide_check.setChecked(_truthy(settings.value(HIDE_ON_START_KEY, False)))
+        self.hide_check.setChecked(settings.get(DIGEST_HIDE_ON_START))
         self.copy_button = QPushButton("复制为文字")
         self.copy_button.setToolTip("把这份清单复制到剪贴板，可粘贴到通知或消息中")
         self.refresh_button = QPushButton("刷新")
@@ -327,16 +327,8 @@ class DigestDialog(QDialog):
             self.jump_requested.emit(int(ids[0]), int(ids[1]))
 
     def _save_hide(self, on: bool) -> None:
-        self.settings.setValue(HIDE_ON_START_KEY, bool(on))
-        self.settings.sync()
+        self.settings.set(DIGEST_HIDE_ON_START, bool(on))
 
 
-def shows_on_start(settings: QSettings) -> bool:
-    return not _truthy(settings.value(HIDE_ON_START_KEY, False))
-
-
-def _truthy(value: object) -> bool:
-    """QSettings (IniFormat) gives bools back as 'true' / 'false' strings."""
-    if isinstance(value, str):
-        return value.lower() in ("true", "1", "yes")
-    return bool(value)
+def shows_on_start(settings: Settings) -> bool:
+    return not settings.get(DIGEST_HIDE_ON_START)

@@ -1,10 +1,11 @@
 """MainWindow: assembles the notice list, filter bar, task table, detail panel, menus and status bar.
 
 The window only wires parts together; the edit logic lives in ``TaskController``, the commands
-in ``undo_commands``, the widgets in their own modules. 文件 → 导出公文… (Ctrl+E) and 打印… (Ctrl+P)
-open ``ExportDialog`` (imported on first use, keeping pypdfium2 and QtPrintSupport out of start-up). Every edit is stored by the Ledger at
-once, so there is no save action; closing stores what is still being typed and the window and
-dock layout (QSettings, IniFormat, ``noticedesk.ini`` in the data folder).
+in ``undo_commands``, the menus and toolbar in ``window_menus``, the widgets in their own modules.
+文件 → 导出公文… (Ctrl+E) and 打印… (Ctrl+P) open ``ExportDialog`` (imported on first use, keeping
+pypdfium2 and QtPrintSupport out of start-up). Every edit is stored by the Ledger at once, so there
+is no save action; closing stores what is still being typed and the window and
+dock layout (``desktop.settings``: ``noticedesk.ini`` in the data folder).
 Completion tracking (the panel's log and evidence, bulk actions, 查看 → 到期提醒 / 完成情况统计 and the
 status-bar count) is wired by ``TrackingController``; ``start()`` (after the window shows) runs the
 start-up digest. ``today`` (a callable) is the date overdue marks and the digest use; tests fix it.
@@ -16,24 +17,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
-    QStyle,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.settings import (
+    WINDOW_GEOMETRY,
+    WINDOW_LAST_NOTICE,
+    WINDOW_STATE,
+    Settings,
+)
 from desktop.storage.ledger import Ledger, LedgerError
 
 from .actions import EditActions
 from .detail_panel import DetailPanel
 from .filter_bar import FilterBar
+from .legacy_settings import take_over
 from .messages import MessageBridge
 from .notice_list import NoticeList
 from .task_controller import TaskController
@@ -43,31 +48,37 @@ from .task_view import TaskView
 from .tracking_controller import TrackingController
 from .unit_picker import UnitDirectory
 from .window_fit import keep_on_screen
+from .window_menus import build_menus
 
 if TYPE_CHECKING:  # imported when first used: pypdfium2 and QtPrintSupport stay out of the start-up path
     from .export_dialog import ExportDialog, ExportSource
 
-SETTINGS_FILE = "noticedesk.ini"
 WINDOW_TITLE = "要点台账"
 
 
-def open_settings(ledger: Ledger, settings: QSettings | str | Path | None) -> QSettings:
-    """The window's QSettings: as given, a file path, or ``noticedesk.ini`` beside the ledger."""
-    if isinstance(settings, QSettings):
+def open_settings(ledger: Ledger, settings: Settings | str | Path | None) -> Settings:
+    """The window's settings: as given, a file path, or ``noticedesk.ini`` in the ledger's data folder
+    (this PC's data folder for a server ledger opened without one)."""
+    if isinstance(settings, Settings):
         return settings
     if settings is None:
         data_dir = getattr(ledger, "data_dir", None)
         if data_dir is None:
-            return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "NoticeDesk", "NoticeDesk")
-        settings = Path(data_dir) / SETTINGS_FILE
-    return QSettings(str(settings), QSettings.Format.IniFormat)
+            from desktop.storage.paths import default_data_dir
+
+            data_dir = default_data_dir()
+        store = Settings.in_data_dir(data_dir)
+    else:
+        store = Settings(settings)
+    take_over(store)  # a file an older version wrote through QSettings: read once
+    return store
 
 
 class MainWindow(QMainWindow):
     """The 要点台账 main window over one Ledger."""
 
     def __init__(self, ledger: Ledger, parent: QWidget | None = None, *,
-                 settings: QSettings | str | Path | None = None, messages: MessageBridge | None = None,
+                 settings: Settings | str | Path | None = None, messages: MessageBridge | None = None,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -99,7 +110,7 @@ class MainWindow(QMainWindow):
         self.notice_dock = self._dock("noticeDock", "通知", self.notice_list, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.detail_dock = self._dock("detailDock", "任务详情", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
 
-        self._build_menus()
+        build_menus(self)
         self.count_label = QLabel()
         # The counts may be elided rather than forcing the whole window wider than a small screen.
         self.count_label.setMinimumWidth(80)
@@ -112,11 +123,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         if self.notice_list.current_id() is None:
             ids = self.notice_list.notice_ids()
-            last = self.settings.value("window/lastNotice", None)
-            try:
-                last = int(last) if last is not None else None
-            except (TypeError, ValueError):
-                last = None
+            last = self.settings.get(WINDOW_LAST_NOTICE)
             self.notice_list.select(last if last in ids else (ids[0] if ids else None))
         self.controller.set_notice(self.notice_list.current_id())
         self.actions.set_enabled(self.controller.capabilities())
@@ -131,94 +138,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _build_menus(self) -> None:
-        a = self.actions
-        file_menu = self.menuBar().addMenu("文件(&F)")
-        # 导入 first (menu and toolbar): bringing in the notice they received is what a new clerk came to do
-        self.import_action = QAction("导入通知…", self)
-        self.import_action.setObjectName("importNotice")
-        self.import_action.setIconText("导入通知")
-        self.import_action.setIcon(QApplication.style().standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
-        self.import_action.setShortcut(QKeySequence("Ctrl+O"))
-        self.import_action.setToolTip("导入通知（Ctrl+O）\n打开收到的通知文件（Word、PDF、网页、Excel 或文本），生成任务分解表")
-        self.import_action.setStatusTip("从 .docx、.txt、网页、PDF、.xlsx 或粘贴的文字导入通知，生成任务分解表")
-        self.import_action.triggered.connect(lambda: self.import_notice())
-        file_menu.addActions([self.import_action, a.new_notice])
-        file_menu.addActions([self.notice_list.edit_action, self.notice_list.delete_action])
-        file_menu.addSeparator()
-        self.export_action = QAction("导出公文…", self)
-        self.export_action.setObjectName("exportDocument")
-        self.export_action.setIconText("导出公文")
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.setIcon(QApplication.style().standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
-        self.export_action.setToolTip("导出公文（Ctrl+E）\n任务分解表、单位任务清单、未完成事项清单、汇总表、落实情况报告")
-        self.export_action.setStatusTip("把当前通知导出为 PDF、Word 公文或 Excel 表格，导出前可预览")
-        self.export_action.triggered.connect(lambda: self.export_document())
-        self.print_action = QAction("打印…", self)
-        self.print_action.setObjectName("printDocument")
-        self.print_action.setShortcut(QKeySequence("Ctrl+P"))
-        self.print_action.setStatusTip("选择要打印的公文，预览后打印")
-        self.print_action.triggered.connect(lambda: self.export_document(print_mode=True))
-        file_menu.addActions([self.export_action, self.print_action])
-        file_menu.addSeparator()
-        self.backup_action = QAction("备份与恢复…", self)
-        self.backup_action.setObjectName("backupRestore")
-        self.backup_action.setStatusTip("立即备份台账、查看自动备份，或用备份恢复台账")
-        self.backup_action.triggered.connect(lambda: self.open_backup_dialog())
-        file_menu.addAction(self.backup_action)
-        file_menu.addSeparator()
-        self.quit_action = QAction("退出", self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.triggered.connect(self.close)
-        file_menu.addAction(self.quit_action)
-        self.edit_menu = self.menuBar().addMenu("编辑(&E)")
-        a.fill_menu(self.edit_menu)
-        view_menu = self.menuBar().addMenu("查看(&V)")
-        self.tracking.fill_view_menu(view_menu)
-        for dock in (self.notice_dock, self.detail_dock):
-            view_menu.addAction(dock.toggleViewAction())
-        toolbar = QToolBar("工具栏", self)
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        a.fill_toolbar(toolbar, lead=[self.import_action])
-        toolbar.addSeparator()
-        toolbar.addAction(self.export_action)
-        self.addToolBar(toolbar)
-        view_menu.addAction(toolbar.toggleViewAction())
-        self.annual_action = QAction("政府信息公开工作年度报告…", self)
-        self.annual_action.setObjectName("annualReport")
-        self.annual_action.setStatusTip("填写、检查并导出本机关的政府信息公开工作年度报告")
-        self.annual_action.triggered.connect(lambda: self.open_annual_report())
-        tools = self.menuBar().addMenu("工具(&T)")
-
-        def tool(name: str, text: str, tip: str, slot: Callable[[], object]) -> QAction:
-            action = QAction(text, self)
-            action.setObjectName(name)
-            action.setStatusTip(tip)
-            action.triggered.connect(lambda: slot())
-            tools.addAction(action)
-            return action
-
-        self.handout_action = tool("handOut", "生成单位反馈表…", "为每个单位生成只含其任务的 Excel 反馈表，发给单位填写",
-                                   self.open_hand_out)
-        self.returns_action = tool("returns", "导入单位反馈表…", "合并单位填好交回的反馈表：逐条核对后接受或拒绝",
-                                   self.open_returns)
-        tools.addSeparator()
-        self.carry_action = tool("carryForward", "以往年通知为底新建…", "复制上一年的分解表结构和单位，状态清空",
-                                 self.open_carry_forward)
-        self.compare_action = tool("compareNotices", "比较两份通知…", "对照两年的分解表：新增、删去和改动的任务",
-                                   self.open_compare)
-        tools.addSeparator()
-        tools.addAction(self.annual_action)
-        tools.addSeparator()
-        self.column_maps_action = tool("columnMaps", "记住的列设置…", "导入表格时记住的各列含义：查看或删除",
-                                       self.open_column_maps)
-        self.server_action = tool("ledgerLocation", "台账位置（本机 / 单位服务器）…",
-                                  "多位同事共用一本台账时，改为连接单位的数据库服务器；下次启动时生效",
-                                  self.open_server_settings)
-        self.notice_list.current_changed.connect(self._update_tool_actions)
-        self._update_tool_actions()
-
     def open_column_maps(self):
         """工具 → 记住的列设置…: list and remove remembered column readings; returns the dialog."""
         from .column_maps_dialog import ColumnMapsDialog
@@ -227,7 +146,7 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def _update_tool_actions(self, *_args) -> None:
+    def update_tool_actions(self, *_args) -> None:
         has_notice = self.notice_list.current_id() is not None
         for action in (self.handout_action, self.carry_action):
             action.setEnabled(has_notice)
@@ -235,7 +154,7 @@ class MainWindow(QMainWindow):
     def open_server_settings(self):
         from .server_settings_dialog import ServerSettingsDialog
 
-        dialog = ServerSettingsDialog(self)
+        dialog = ServerSettingsDialog(self, self.settings)
         dialog.open()
         return dialog
 
@@ -436,19 +355,19 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         s = self.settings
         # Docks first: which ones are open decides the window's minimum size, then the geometry.
-        for key, restore in (("window/state", self.restoreState), ("window/geometry", self.restoreGeometry)):
-            value = s.value(key)
-            if isinstance(value, QByteArray) and not value.isEmpty():
-                restore(value)
-        self.view.use_settings(s)  # the clerk's shown / hidden columns and widths (taskView/columns)
+        for setting, restore in ((WINDOW_STATE, self.restoreState), (WINDOW_GEOMETRY, self.restoreGeometry)):
+            value = s.get(setting)
+            if value:
+                restore(QByteArray(value))
+        self.view.use_settings(s)  # the clerk's shown / hidden columns and widths (TASK_COLUMNS)
 
     def save_settings(self) -> None:
         s = self.settings
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
+        self.view.columns.flush()
+        s.set(WINDOW_GEOMETRY, self.saveGeometry().data())
+        s.set(WINDOW_STATE, self.saveState().data())
         if self.controller.notice_id is not None:
-            s.setValue("window/lastNotice", self.controller.notice_id)
-        s.sync()
+            s.set(WINDOW_LAST_NOTICE, self.controller.notice_id)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.commit_pending()

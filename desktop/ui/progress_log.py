@@ -3,7 +3,7 @@
 The widget never calls storage: it emits ``add_requested(date, text, who)``,
 ``edit_requested(entry_id, {field: value})`` and ``delete_requested(entry_id)``; the tracking
 controller pushes the undo commands and calls ``set_entries`` with the stored log. The 填报人 field
-starts with the last name used (the controller remembers it in QSettings). Ctrl+Enter in the text box
+starts with the last name used (the controller remembers it: setting ``tracking/who``). Ctrl+Enter in the text box
 adds the entry: the box claims the key (``EntryTextEdit``), so the window's 插入同级 (Ctrl+Enter elsewhere)
 does not fire there and Qt sees no ambiguous shortcut.
 """

@@ -1,14 +1,13 @@
 """设置 → 台账位置: keep the ledger in this PC's data folder (SQLite, the default) or use the office's
 database server (PostgreSQL, ``postgresql+psycopg://user:password@host:5432/noticedesk``).
 
-The choice is stored in QSettings (``server/db_url``; empty = this PC) and used at the next start:
-``saved_db_url()`` is what ``app.run_gui`` reads when no ``--db-url`` is given. "测试连接" opens the
+The choice is the setting ``SERVER_DB_URL`` (empty = this PC) in the data folder's settings file, used at
+the next start: ``saved_db_url(store)`` is what ``app.run_gui`` reads when no ``--db-url`` is given. "测试连接" opens the
 server read-only and says whether it holds a ledger this program can use (a server is created and
 upgraded only by the IT person's ``python -m desktop migrate``).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -22,25 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.settings import SERVER_DB_URL, Settings
+
 from .window_fit import fit_to_screen
 
-SETTINGS_KEY = "server/db_url"
 
-
-def _settings() -> QSettings:
-    return QSettings("NoticeDesk", "NoticeDesk")
-
-
-def saved_db_url(settings: QSettings | None = None) -> str | None:
+def saved_db_url(settings: Settings) -> str | None:
     """The server URL chosen in the settings, or None for the local data folder."""
-    value = (settings or _settings()).value(SETTINGS_KEY, "")
-    return str(value).strip() or None
+    return settings.get(SERVER_DB_URL).strip() or None
 
 
-def save_db_url(url: str | None, settings: QSettings | None = None) -> None:
-    s = settings or _settings()
-    s.setValue(SETTINGS_KEY, (url or "").strip())
-    s.sync()
+def save_db_url(url: str | None, settings: Settings) -> None:
+    settings.set(SERVER_DB_URL, (url or "").strip())
 
 
 def check_server(url: str) -> tuple[bool, str]:
@@ -62,7 +54,7 @@ def check_server(url: str) -> tuple[bool, str]:
 class ServerSettingsDialog(QDialog):
     """Where the ledger lives; the change takes effect at the next start."""
 
-    def __init__(self, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
+    def __init__(self, parent: QWidget | None, settings: Settings) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("台账位置")

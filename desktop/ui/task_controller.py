@@ -5,11 +5,11 @@ notices keeps each notice's history and 撤销 only ever touches the notice on s
 filter in Python, and refreshes after each command: one row (``dataChanged``) for a field edit,
 a reload from ``Ledger.tasks()`` plus restored selection/expansion for a structural edit.
 ``today`` (a callable, the real clock by default) dates overdue marks and new 完成日期; tests fix it.
+The rules — what the selection allows, the moves an order takes, the counts — are ``task_edit_rules``.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +21,7 @@ from desktop.storage.ledger import Ledger, LedgerError
 
 from .detail_panel import DetailPanel
 from .messages import MessageBridge
+from .task_edit_rules import after_delete, capabilities, counts_text, plan_moves, reordered
 from .task_filter import TaskFilter, apply_filter
 from .task_model import COL_TITLE, TaskTreeModel
 from .task_view import HINT_EMPTY, HINT_NO_MATCH, HINT_NO_NOTICE, TaskView
@@ -41,32 +42,6 @@ from .unit_picker import UnitDirectory
 HINT_EMPTY_LEDGER = ("台账中还没有通知。\n\n请点工具栏最左边的“导入通知”（Ctrl+O），\n"
                      "选择收到的通知文件（Word、PDF、网页、Excel 或文本），程序会自动生成任务分解表。\n"
                      "也可以把文件直接拖到这个窗口。")
-
-Move = tuple[int, int | None, int]
-
-
-def plan_moves(current: list[int], final: list[int], moving: list[int], parent_id: int | None) -> list[Move]:
-    """Ledger ``move_task`` calls that turn the parent's child list ``current`` into ``final``.
-
-    ``moving`` are the tasks to move (they may come from other parents). Each call's index is the
-    task's place after the move, counted among the children present at that moment.
-    """
-    pos = {x: i for i, x in enumerate(final)}
-    children = list(current)
-    pending = set(moving)
-    moves: list[Move] = []
-    for tid in sorted(moving, key=lambda t: pos[t]):
-        pending.discard(tid)
-        if tid in children:
-            children.remove(tid)
-        index = 0
-        for i, other in enumerate(children):
-            if other not in pending and pos.get(other, -1) < pos[tid]:
-                index = i + 1
-        children.insert(index, tid)
-        moves.append((tid, parent_id, index))
-    return moves
-
 
 class TaskController(QObject):
     """The edit logic of one window's task table."""
@@ -216,17 +191,9 @@ class TaskController(QObject):
         if self.notice_id is None:
             self.counts_changed.emit("")
             return
-        leaves = [r for r in rows if not r.child_count]
-        by_status = Counter(r.status for r in leaves)
-        overdue = self.model.overdue_count()  # task_filter.is_overdue, kept by the model
-        parts = [f"共 {len(rows)} 条任务，具体事项 {len(leaves)} 项"]
-        parts += [f"{s.value} {by_status[s]}" for s in (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE)
-                  if by_status[s]]
-        if overdue:
-            parts.append(f"已逾期 {overdue}")
-        if self.model.is_filtered():
-            parts.append(f"筛选出 {self.model.matched_count()} 条")
-        self.counts_changed.emit(" · ".join(parts))
+        matched = self.model.matched_count() if self.model.is_filtered() else None
+        # overdue: task_filter.is_overdue, kept by the model
+        self.counts_changed.emit(counts_text(rows, self.model.overdue_count(), matched))
 
     # --- selection ----------------------------------------------------------------------------
     def _current_changed(self, *_args: QModelIndex) -> None:
@@ -242,23 +209,8 @@ class TaskController(QObject):
     def capabilities(self) -> dict[str, bool]:
         has_notice = self.notice_id is not None
         ids = self.model.top_level_only(self.view.selected_ids()) if has_notice else []
-        cur = self.view.current_id()
-        caps = {"insert_sibling": has_notice, "insert_child": has_notice and cur is not None,
-                "delete": bool(ids), "find": has_notice, "split": cur is not None,
-                "bulk_status": bool(ids), "bulk_units": bool(ids), "bulk_shift": bool(ids),
-                "move_up": False, "move_down": False, "indent": False, "outdent": False, "merge": False}
-        if ids and self._same_parent(ids):
-            sibs = self.model.siblings_of(ids[0])
-            places = [sibs.index(i) for i in ids]
-            caps["move_up"] = min(places) > 0 and places != list(range(len(places)))
-            caps["move_down"] = max(places) < len(sibs) - 1 and \
-                places != list(range(len(sibs) - len(places), len(sibs)))
-            caps["indent"] = min(places) > 0
-            caps["outdent"] = self.model.row_by_id(ids[0]).parent_id is not None
-        if cur is not None:
-            sibs = self.model.siblings_of(cur)
-            caps["merge"] = sibs.index(cur) < len(sibs) - 1
-        return caps
+        return capabilities(has_notice, ids, self.view.current_id(), self.model.siblings_of,
+                            lambda i: self.model.row_by_id(i).parent_id)
 
     def _emit_capabilities(self) -> None:
         self.capabilities_changed.emit(self.capabilities())
@@ -364,14 +316,7 @@ class TaskController(QObject):
         ids = self._selected_top()
         if not ids:
             return False
-        doomed = set(ids)
-        rows = self.model.rows()
-        alive = [r.id for r in rows if not any(self.model.is_ancestor(d, r.id) for d in doomed)]
-        order = {r.id: i for i, r in enumerate(rows)}
-        last = max(order[i] for i in ids)
-        after = [a for a in alive if order[a] > last]
-        before = [a for a in alive if order[a] < last]
-        select_after = after[0] if after else (before[-1] if before else None)
+        select_after = after_delete(self.model.rows(), ids, self.model.is_ancestor)
         return self.push(DeleteTasksCommand(self, ids, select_after))
 
     def _reorder(self, up: bool) -> bool:
@@ -380,13 +325,7 @@ class TaskController(QObject):
         if not ids or not self._same_parent(ids):
             return False
         sibs = list(self.model.siblings_of(ids[0]))
-        final = list(sibs)
-        chosen = set(ids)
-        rng = range(1, len(final)) if up else range(len(final) - 2, -1, -1)
-        for i in rng:
-            j = i - 1 if up else i + 1
-            if final[i] in chosen and final[j] not in chosen:
-                final[i], final[j] = final[j], final[i]
+        final = reordered(sibs, set(ids), up)
         if final == sibs:
             return False
         parent_id = self.model.row_by_id(ids[0]).parent_id

@@ -4,23 +4,23 @@ Township PCs are mostly 1366×768 laptops with a taskbar: a window taller than t
 leaves hides its 确定 / 取消 buttons. ``fit_to_screen(widget, w, h)`` gives a window its remembered size
 (else ``w``×``h``), never more than the screen's available geometry less the window manager's frame;
 when the window shows it is moved, if need be, so that its frame lies inside the available geometry;
-when it hides its size is remembered under ``windowSize/<key>`` (key: the object name, else the class
-name) in the settings of the first widget up the parent chain that has a QSettings ``settings``
-attribute (the main window's ``noticedesk.ini``), so nothing is remembered for a window without one.
+when it hides its size is remembered as ``WINDOW_SIZE.of(key)`` (key: the object name, else the class
+name) in the settings of the first widget up the parent chain that has a ``desktop.settings.Settings``
+``settings`` attribute (the main window's), so nothing is remembered for a window without one.
 ``keep_on_screen(widget)`` only does the showing part (the main window restores its own geometry).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from desktop.logs import log
+from desktop.settings import WINDOW_SIZE, Settings
 
 #: the window manager's frame before the window has one to measure: borders and a title bar
 #: (Windows 10/11: 8 px borders, ~31 px title bar; most Linux themes less)
 FRAME_W, FRAME_H = 16, 40
-SIZE_KEY = "windowSize/"
 # the window's properties that hold its state
 _KEY, _PENDING, _PREFERRED = "windowFitKey", "windowFitPending", "windowFitPreferred"
 _SETTLING, _WATCHED = "windowFitSettling", "windowFitWatched"
@@ -50,12 +50,12 @@ def max_size(widget: QWidget) -> QSize:
     return QSize(max(200, avail.width() - frame.width()), max(150, avail.height() - frame.height()))
 
 
-def settings_for(widget: QWidget) -> QSettings | None:
-    """The QSettings of ``widget`` or of the nearest parent that keeps one (the main window's)."""
+def settings_for(widget: QWidget) -> Settings | None:
+    """The settings of ``widget`` or of the nearest parent that keeps one (the main window's)."""
     w: QWidget | None = widget
     while w is not None:
         s = getattr(w, "settings", None)
-        if isinstance(s, QSettings):
+        if isinstance(s, Settings):
             return s
         w = w.parentWidget()
     return None
@@ -87,9 +87,9 @@ def _apply_size(widget: QWidget, preferred: QSize) -> None:
     size = preferred
     key, store = widget.property(_KEY), settings_for(widget)
     if key and store is not None:
-        saved = store.value(SIZE_KEY + key)
-        if isinstance(saved, QSize) and saved.width() > 0 and saved.height() > 0:
-            size = saved
+        w, h = store.get(WINDOW_SIZE.of(key))
+        if w > 0 and h > 0:
+            size = QSize(w, h)
     widget.resize(size.boundedTo(max_size(widget)))
 
 
@@ -167,8 +167,7 @@ def _save(w: QWidget) -> None:
                                                       | Qt.WindowState.WindowFullScreen
                                                       | Qt.WindowState.WindowMinimized):
         return
-    store.setValue(SIZE_KEY + key, w.size())
-    store.sync()
+    store.set(WINDOW_SIZE.of(key), (w.width(), w.height()))
 
 
 _watcher: _Watcher | None = None

@@ -80,8 +80,7 @@ def test_cli_refuses_a_notice_without_a_title_in_chinese_and_takes_title_and_off
 
 @pytest.fixture
 def dialog_for(qtbot, tmp_path, monkeypatch):
-    from PySide6.QtCore import QSettings
-
+    from desktop.settings import Settings
     from desktop.ui.export_dialog import ExportDialog, ExportSource
     from desktop.ui.messages import MessageBridge
 
@@ -91,7 +90,7 @@ def dialog_for(qtbot, tmp_path, monkeypatch):
     def make(notice, rows, title=None, office=None):
         monkeypatch.setattr(ExportDialog, "ask_title", lambda self: asked["title"].append(1) or title)
         monkeypatch.setattr(ExportDialog, "ask_office", lambda self: asked["office"].append(1) or office)
-        settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+        settings = Settings(tmp_path / "ui.ini")
         dlg = ExportDialog(ExportSource(notice, rows, today=TODAY), MessageBridge(show_boxes=False), settings,
                            preview_delay=0)
         qtbot.addWidget(dlg)

@@ -52,11 +52,10 @@ def test_watcher_reports_what_other_clients_changed(qtbot, open_ledger, sample):
 
 
 def test_server_settings_check(qtbot, store, tmp_path):
-    from PySide6.QtCore import QSettings
-
+    from desktop.settings import Settings
     from desktop.ui.server_settings_dialog import ServerSettingsDialog, check_server, saved_db_url
 
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings = Settings(tmp_path / "settings.ini")
     assert saved_db_url(settings) is None
     if store is not None:  # the server of this run
         assert check_server(store)[0] is True

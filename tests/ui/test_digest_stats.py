@@ -7,11 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from desktop.domain import DeadlineKind, Status, UnitCategory
+from desktop.settings import DIGEST_HIDE_ON_START, Settings
 from desktop.storage.ledger import Ledger
-from desktop.ui.digest_dialog import HIDE_ON_START_KEY, DigestDialog
+from desktop.ui.digest_dialog import DigestDialog
 from desktop.ui.stats_view import COL_TOTAL, EXPORT_HEADERS, StatsDialog, segments
 
 TODAY = dt.date(2024, 7, 15)
@@ -48,7 +49,7 @@ def dated(ledger: Ledger) -> dict[str, int]:
 
 
 def test_digest_dialog_groups_by_unit_as_the_ledger_digest(qtbot, ledger, dated, tmp_path):
-    settings = QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat)
+    settings = Settings(tmp_path / "d.ini")
     dlg = DigestDialog(ledger, settings, today=lambda: TODAY)
     qtbot.addWidget(dlg)
     digest = dlg.refresh()
@@ -72,7 +73,7 @@ def test_digest_dialog_groups_by_unit_as_the_ledger_digest(qtbot, ledger, dated,
         dlg.tree.itemDoubleClicked.emit(finance.child(0), 0)
     assert blocker.args == [dated["a"], dated["报送方案"]]
     dlg.hide_check.setChecked(True)
-    assert QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat).value(HIDE_ON_START_KEY) in (True, "true")
+    assert Settings(tmp_path / "d.ini").get(DIGEST_HIDE_ON_START) is True
 
 
 def test_start_shows_one_digest_window_and_the_status_bar_count(qtbot, make_window, ledger, dated):
@@ -104,13 +105,12 @@ def test_start_shows_one_digest_window_and_the_status_bar_count(qtbot, make_wind
 
 
 def test_start_respects_hide_on_start_and_nothing_due(qtbot, make_window, ledger, dated, tmp_path):
-    QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat).setValue(HIDE_ON_START_KEY, True)
+    Settings(tmp_path / "ui.ini").set(DIGEST_HIDE_ON_START, True)
     w = make_window(today=TODAY)
     w.tracking.start()
     assert w.tracking.digest_dialog is None and w.tracking.due_button.text() == "逾期 2 · 7 天内到期 3"
     w2 = make_window(today=dt.date(2024, 1, 10))
-    QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat).setValue(HIDE_ON_START_KEY, False)
-    w2.settings.sync()
+    Settings(tmp_path / "ui.ini").set(DIGEST_HIDE_ON_START, False)  # another writer: the window's store sees it
     w2.tracking.start()
     assert w2.tracking.digest_dialog is None  # nothing due on Jan 10
     assert w2.tracking.due_button.text() == "无逾期或近期到期任务"

@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QToolBar
 
 from desktop.domain import NoticeInfo
+from desktop.settings import EXPORT_FORMAT, EXPORT_LAST_DIR
 from desktop.ui.export_dialog import ExportDialog, ExportSource, safe_file_name, subset_rows
 from desktop.ui.export_worker import describe_error
 
@@ -126,7 +127,7 @@ def test_export_docx_and_pdf_read_back(qtbot, make_window, notice_id, tmp_path):
     for note in result.messages():  # font fallbacks are spelled out for the clerk
         assert note in dlg.banner_label.text()
     assert not leftovers(tmp_path)
-    assert w.settings.value("export/lastDir") == str(tmp_path)
+    assert w.settings.get(EXPORT_LAST_DIR) == str(tmp_path)
     assert dlg.default_path().parent == tmp_path
     assert dlg.default_path().name == safe_file_name(dlg.document_title(), "pdf")
 
@@ -224,7 +225,7 @@ def test_cancel_during_a_large_export_leaves_no_file(qtbot, messages, tmp_path, 
     dlg.set_format(fmt)
     out = tmp_path / f"big.{fmt}"
     dlg.export_to(out)
-    worker = dlg._job
+    worker = dlg.jobs.current
     seen = []
 
     def cancel_midway(w, done, total):  # runs in the worker thread: cancel once ~1% is laid out
@@ -348,7 +349,7 @@ def test_export_excel_through_the_dialog_reads_back(qtbot, make_window, notice_i
     sheets = xlsx_cells(result.path)
     assert len(sheets) >= 3 and any("县农业农村局" in name for name in sheets)
     dlg.reject()
-    assert w.settings.value("export/format") == "xlsx"
+    assert w.settings.get(EXPORT_FORMAT) == "xlsx"
 
 
 def test_excel_is_offered_for_tables_not_for_the_report(qtbot, make_window, notice_id, tmp_path):

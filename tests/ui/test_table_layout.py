@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray, QEvent, QPoint, QRect, QSettings, QSize, 
 from PySide6.QtGui import QFontMetrics, QHelpEvent, QScreen
 from PySide6.QtWidgets import QApplication, QHeaderView, QStyleOptionViewItem, QToolTip
 
+from desktop.settings import TASK_COLUMNS, Settings
 from desktop.storage.ledger import Ledger
 from desktop.ui.digest_dialog import SEP, DigestDialog
 from desktop.ui.main_window import MainWindow
@@ -212,7 +213,7 @@ def test_empty_columns_hidden_and_the_header_menu_remembered(qtbot, township_scr
     next(a for a in w2.view.column_menu().actions() if a.text() == "恢复默认列").trigger()
     assert w2.view.isColumnHidden(COL_LEAD) and not w2.view.isColumnHidden(COL_STATUS)
     assert w2.view.header().sectionSize(COL_UNITS) != 201
-    assert QSettings(str(ini), QSettings.Format.IniFormat).value("taskView/columns") is not None
+    assert Settings(ini).get(TASK_COLUMNS) == {"shown": [], "hidden": [], "widths": {}}
 
 
 def test_columns_hidden_in_a_header_saved_by_the_previous_version_stay_hidden(qtbot, township_screen, ledger,
@@ -291,7 +292,7 @@ def test_detail_panel_shows_the_whole_name_and_unit_list(qtbot, make_window, led
 def test_digest_lines_say_notice_section_task(qtbot, township_screen, ledger, tmp_path):
     provincial = make_big_notice(ledger)
     county = make_big_notice(ledger, title=LEZHI, doc_number=None, year=2023)
-    settings = QSettings(str(tmp_path / "d.ini"), QSettings.Format.IniFormat)
+    settings = Settings(tmp_path / "d.ini")
     dlg = DigestDialog(ledger, settings, today=lambda: dt.date(2024, 6, 25))
     qtbot.addWidget(dlg)
     dlg.show()

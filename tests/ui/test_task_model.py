@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 
 from desktop.domain import Status
-from desktop.ui.task_controller import plan_moves
+from desktop.ui.task_edit_rules import plan_moves
 from desktop.ui.task_model import (
     COL_LEAD,
     COL_NUMBER,

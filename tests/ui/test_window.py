@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.domain import Status
+from desktop.settings import WINDOW_LAST_NOTICE, Settings
 from desktop.storage.ledger import LedgerError
 from desktop.ui.main_window import MainWindow
 from desktop.ui.new_notice_dialog import NewNoticeDialog
@@ -152,8 +153,8 @@ def test_geometry_and_dock_state_restored(qtbot, ledger, notice_id, messages, tm
     w.view.header().resizeSection(COL_TITLE, 222)
     w.close()
     assert ini.exists()
-    settings = QSettings(str(ini), QSettings.Format.IniFormat)
-    assert int(settings.value("window/lastNotice")) == notice_id
+    settings = Settings(ini)
+    assert settings.get(WINDOW_LAST_NOTICE) == notice_id
     w2 = MainWindow(ledger, settings=settings, messages=messages)
     qtbot.addWidget(w2)
     w2.show()

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMainWindow, QVBoxLayout, QWidget
 
+from desktop.settings import WINDOW_SIZE, Settings
 from desktop.ui import window_fit
 from desktop.ui.window_fit import fit_to_screen
 
@@ -75,13 +76,13 @@ def _dialog(parent: QWidget | None = None) -> QDialog:
 
 
 class _Owner(QMainWindow):
-    def __init__(self, settings: QSettings) -> None:
+    def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
 
 
 def test_fit_clamps_to_the_available_geometry_and_remembers_the_size(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    settings = Settings(tmp_path / "ui.ini")
     owner = _Owner(settings)
     qtbot.addWidget(owner)
     avail = QGuiApplication.primaryScreen().availableGeometry()
@@ -94,13 +95,13 @@ def test_fit_clamps_to_the_available_geometry_and_remembers_the_size(qtbot, tmp_
     assert avail.contains(d.frameGeometry())
     d.resize(420, 260)
     d.hide()
-    assert settings.value("windowSize/probeDialog") == QSize(420, 260)
+    assert Settings(tmp_path / "ui.ini").get(WINDOW_SIZE.of("probeDialog")) == (420, 260)  # in the file
 
     again = _dialog(owner)
     fit_to_screen(again, 900, 700)
     assert again.size() == QSize(420, 260)  # remembered, not the preferred size
 
-    settings.setValue("windowSize/probeDialog", QSize(9000, 9000))  # saved on a much bigger monitor
+    settings.set(WINDOW_SIZE.of("probeDialog"), (9000, 9000))  # saved on a much bigger monitor
     big = _dialog(owner)
     fit_to_screen(big, 900, 700)
     assert big.width() < avail.width() and big.height() < avail.height()
@@ -139,8 +140,8 @@ def test_dialogs_of_the_main_window_reopen_at_the_size_the_clerk_gave_them(qtbot
     qtbot.waitExposed(backup)
     backup.resize(610, 333)
     backup.reject()
-    stored = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    assert stored.value("windowSize/annualReportWindow") == size
+    stored = Settings(tmp_path / "ui.ini")
+    assert stored.get(WINDOW_SIZE.of("annualReportWindow")) == (size.width(), size.height())
     assert w.open_annual_report().size() == size
     assert w.open_backup_dialog().size() == QSize(610, 333)
 
