@@ -244,17 +244,6 @@ class Settings:
         self._reload()
         return list(self._parser.options(section)) if self._parser.has_section(section) else []
 
-    # for code that still speaks QSettings' language: ui/tracking_controller.py; the key must be declared
-    def value(self, key: Setting | str, default: Any = None) -> Any:
-        """QSettings-like read: the stored value, else ``default``."""
-        return self.get(key) if self.contains(key) else default
-
-    def setValue(self, key: Setting | str, value: Any) -> None:  # noqa: N802 - QSettings' name
-        self.set(key, value)
-
-    def sync(self) -> None:
-        """Nothing to do: every ``set`` is written at once (kept for QSettings-like callers)."""
-
     # the file
     def _reload(self, force: bool = False) -> None:
         if self.path is None:

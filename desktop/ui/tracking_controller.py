@@ -23,6 +23,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QToolButton, QWidget
 
 from desktop.domain import DeadlineKind, Status, UnitRole
+from desktop.settings import TRACKING_WHO
 from desktop.storage.ledger import LedgerError
 from desktop.tracking import rules
 
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
     from .stats_view import StatsDialog
 
-WHO_KEY = "tracking/who"
 
 
 class Prompts:
@@ -110,7 +110,7 @@ class TrackingController(QObject):
         log.add_requested.connect(self.add_progress)
         log.edit_requested.connect(self.edit_progress)
         log.delete_requested.connect(self.delete_progress)
-        log.set_default_who(str(self.settings.value(WHO_KEY, "") or ""))
+        log.set_default_who(self.settings.get(TRACKING_WHO))
         ev = panel.evidence_widget
         ev.files_added.connect(self.attach_files)
         ev.open_requested.connect(self.open_evidence)
@@ -189,8 +189,8 @@ class TrackingController(QObject):
         task_id = self.panel.task_id()
         if task_id is None or not text.strip():
             return False
-        if who != (self.settings.value(WHO_KEY, "") or ""):
-            self.settings.setValue(WHO_KEY, who)
+        if who != self.settings.get(TRACKING_WHO):
+            self.settings.set(TRACKING_WHO, who)
         return self.controller.push(AddProgressCommand(self, task_id, date, text.strip(), who))
 
     def edit_progress(self, entry_id: int, fields: dict) -> bool:

@@ -17,8 +17,6 @@ DESKTOP = Path(__file__).resolve().parents[2] / "desktop"
 #: files that may name a setting's key as text, and why
 KEY_TEXT_ALLOWED = {
     "settings.py": "the declarations",
-    # owned by the tracking work in issue 19; goes through Settings.value / setValue (the key is declared)
-    "ui/tracking_controller.py": "WHO_KEY = 'tracking/who'",
 }
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from desktop.domain import DeadlineKind, Status, UnitRole
+from desktop.settings import TRACKING_WHO
 from desktop.ui.detail_panel import TAB_EVIDENCE, TAB_LOG
 from desktop.ui.task_model import COL_DEADLINE, COL_NUMBER, COL_PROGRESS, COL_STATUS, COL_TEXT, COL_TITLE
-from desktop.ui.tracking_controller import WHO_KEY
 
 TODAY = dt.date(2024, 7, 15)
 
@@ -95,7 +95,7 @@ def test_progress_log_add_edit_delete_with_undo(qtbot, make_window, ledger, noti
     assert [(e.date, e.text, e.who) for e in stored] == [(TODAY, "已完成夏粮收购", "张三")]
     assert log.text_edit.toPlainText() == "" and [e.text for e in log.entries()] == ["已完成夏粮收购"]
     assert cell(w, tid, COL_PROGRESS) == "2024-07-15：已完成夏粮收购"
-    assert w.settings.value(WHO_KEY) == "张三"
+    assert w.settings.get(TRACKING_WHO) == "张三"
     # an older entry goes below: newest first
     log.date_edit.setDate(dt.date(2024, 6, 1))
     log.text_edit.setPlainText("完成春播")
