@@ -20,6 +20,9 @@ class Table:
     index: int = 0  # 1-based place among the notice's tables (0: not numbered yet)
     header: int | None = None  # the clerk's word: None the parser looks; -1 no header; n the header row
     columns: list[str] | None = None  # the clerk's roles for the columns (parse.columns.ROLES)
+    # a spreadsheet's sheet as read ("xlsx", "xls"): its title rows above the header row are still in it;
+    # ``parse.sheets.lift_sheet_titles`` makes them paragraphs before anything else reads the blocks
+    sheet: str = ""
 
 
 @dataclass

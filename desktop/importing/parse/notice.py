@@ -18,6 +18,7 @@ from .deadlines import interpret
 from .layout import build_layout
 from .metadata import extract
 from .patterns import INLINE_ORDINAL, match_enum
+from .sheets import lift_sheet_titles
 from .structure import LABEL_LINE, framing, tasks_from_prose
 from .tables import tasks_from_tables
 from .units import UnitDirectory, is_collective, resolve_all
@@ -154,8 +155,9 @@ def _reflow(blocks: list) -> list:
 
 def parse_document(doc: SourceDocument, units_directory=None, choice: TableChoice | None = None) -> ParsedNotice:
     """Parse a read document; ``choice`` is the clerk's reading of a table (roles, header row, which table)."""
-    original = _render(doc.blocks)
-    blocks, warnings, script = clean_blocks(doc.blocks)
+    blocks = lift_sheet_titles(doc.blocks)
+    original = _render(blocks)
+    blocks, warnings, script = clean_blocks(blocks)
     warnings = list(doc.warnings) + warnings
     blocks = flat_tables.recognise(blocks)
     only = apply_choice(blocks, choice)
