@@ -15,7 +15,7 @@ sorts every row:
   edited unit or task list, or an old unsigned workbook: every row), a row whose task was not handed to
   this unit (another unit's task, a section heading, a task of another notice), an added or copied row,
   an unreadable id, a task deleted since, and single fields that cannot be taken (a status not in the
-  list, a date that is not one, a text over ``text.MAX_TEXT_CHARS``);
+  list, a date that is not one, a text over ``plaintext.MAX_TEXT_CHARS``);
 - **conflicts**: rows the unit changed whose task changed in the ledger after the hand-out (its status,
   完成日期 or 落实情况 is no longer what was sent): listed with the ledger's value, the value sent and the
   unit's, and left alone unless the clerk accepts them (``returns --overwrite-newer``, or ticking them in
@@ -36,10 +36,10 @@ from typing import Any
 
 from desktop.documents.model import clean
 from desktop.domain import Status, TaskRow
+from desktop.plaintext import MAX_TEXT_CHARS, plain
 from desktop.spreadsheets import ReturnsError
 from desktop.spreadsheets import feedback as fb
 from desktop.spreadsheets.sheet_style import cell_text
-from desktop.storage.text import MAX_TEXT_CHARS, plain
 
 LABELS = {"status": "状态", "done_on": "完成日期", "note": "完成情况", "evidence": "佐证材料说明"}
 NOT_FEEDBACK = ("这不是本程序生成的反馈表：文件中没有反馈表的标记（可能是另行制作的表格，或把内容复制到了新的工作簿）。"
@@ -514,14 +514,13 @@ def report_text(note: str | None, evidence: str | None) -> str:
 
 def load_returns(path: Path | str, ledger, notice_id: int | None = None) -> ReturnPlan:
     """Read ``path`` and plan its merge into ``ledger``. ReturnsError when the workbook is not a feedback
-    workbook of a notice in this ledger, or (``notice_id`` given) of another notice than that one."""
-    from desktop.storage.ledger import NotFoundError
-
+    workbook of a notice in this ledger, or (``notice_id`` given) of another notice than that one. A
+    notice or task the ledger no longer has raises a ``LookupError`` there (``storage.errors.NotFoundError``)."""
     feedback = read_feedback(path)
     title = feedback.notice_title or f"编号 {feedback.notice_id}"
     try:
         current = ledger.notice_fingerprint(feedback.notice_id)
-    except NotFoundError:
+    except LookupError:
         raise ReturnsError(f"这份反馈表属于通知“{title}”，本台账中没有这份通知（可能已删除，或是其他台账发出的）。"
                            "未导入任何内容。") from None
     if current.split("|")[:2] != feedback.fingerprint.split("|")[:2]:
@@ -541,7 +540,7 @@ def load_returns(path: Path | str, ledger, notice_id: int | None = None) -> Retu
     def notice_of(task_id: int) -> int | None:
         try:
             return ledger.task(task_id).notice_id
-        except NotFoundError:
+        except LookupError:
             return None
 
     return plan_returns(feedback, ledger.tasks(feedback.notice_id), trusted=trusted, distrust=distrust,
