@@ -83,8 +83,8 @@ class ParsedTask:
 
 
 @dataclass
-class ParsedNotice:
-    """A parsed notice: metadata, the clerk's warnings, the tasks and the text they point into."""
+class NoticeMeta:
+    """What a notice says about itself: 标题, 文号, 发文机关, 成文日期, the year it is about, 主送, 附件."""
 
     title: str | None
     doc_number: str | None = None
@@ -93,6 +93,12 @@ class ParsedNotice:
     year: int | None = None
     recipients: str | None = None
     attachments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedNotice(NoticeMeta):
+    """A parsed notice: metadata, the clerk's warnings, the tasks and the text they point into."""
+
     warnings: list[str] = field(default_factory=list)
     tasks: list[ParsedTask] = field(default_factory=list)
     source_text: str = ""  # normalised text; task source spans index into it
