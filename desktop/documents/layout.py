@@ -159,6 +159,11 @@ MERGED_COLUMNS = ("seq", "title")  # span a task's item rows (vertical merge)
 TABLE_WRAP_SLACK = 1.5
 
 
+def baseline(top: float, pitch: float, size: float) -> float:
+    """Baseline of a glyph centred in a line box of height ``pitch`` whose top is ``top``."""
+    return top - pitch / 2 - DASH_HEIGHT_EM * size
+
+
 def cell_text_width(width: float, size: float = SIZE_TABLE) -> float:
     """The width (pt) the PDF fills with a cell's text in a column ``width`` pt wide."""
     return width - 2 * TABLE_PAD_X - TABLE_WRAP_SLACK
