@@ -6,8 +6,23 @@ the document writers take and give them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+# A task's section is the path of headings above it, kept as one string: "一、总体要求 > （一）目标".
+# Only these two helpers join and split it.
+SECTION_SEPARATOR = " > "
+
+
+def section_text(headings: Iterable[str]) -> str | None:
+    """The headings above a task, outermost first, as one section string; None for none."""
+    return SECTION_SEPARATOR.join(headings) or None
+
+
+def section_path(section: str | None) -> list[str]:
+    """The headings of a section string, outermost first ([] for none)."""
+    return section.split(SECTION_SEPARATOR) if section else []
 
 
 class Status(StrEnum):

@@ -131,7 +131,7 @@ def write_doc(doc, fmt: str, out: Path | str, *, progress: Callable[[int, int], 
     if fmt not in FORMATS:
         raise ValueError(f"不支持的格式：{fmt}（可选：{'、'.join(FORMATS)}）")
     out = Path(out)
-    from desktop.documents.pdf_writer import Cancelled
+    from desktop.documents.progress import Cancelled
 
     tmp = _new_file_beside(out, fmt)
     try:

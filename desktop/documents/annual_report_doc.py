@@ -8,7 +8,6 @@ blank, 0 prints as 0, totals print as computed.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,18 +18,6 @@ from desktop.documents.model import Doc, Grid, GridCell, Para, clean
 
 KEEP_TOGETHER_ROWS = 16  # 表二 and 表四 never break across pages; 表三 may (its header rows repeat)
 TITLE_LINE_CHARS = layout.TITLE_MAX_CHARS_PER_LINE
-_LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
-_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
-
-
-def text_role(line: str) -> str:
-    """黑体 for a "一、" heading line, 楷体 for a "（一）" heading line (short, no full stop inside), else 仿宋."""
-    heading = len(line) <= 40 and "。" not in line[:-1]
-    if heading and _LEVEL1.match(line):
-        return "hei"
-    if heading and _LEVEL2.match(line):
-        return "kai"
-    return "fang"
 
 
 def grid(report: AnnualReport, table_id: str) -> Grid:
@@ -49,8 +36,9 @@ def _body(text: str) -> list[Para]:
     for line in clean(text).split("\n"):
         line = line.strip()
         if line:
-            out.append(Para(line, text_role(line), layout.SIZE_BODY, "justify", indent=layout.INDENT_CHARS,
-                            keep_with_next=text_role(line) != "fang"))
+            role = layout.heading_role(line)
+            out.append(Para(line, role, layout.SIZE_BODY, "justify", indent=layout.INDENT_CHARS,
+                            keep_with_next=role != "fang"))
     return out
 
 

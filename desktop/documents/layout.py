@@ -103,6 +103,19 @@ TABLE_PAD_Y = 3.0  # cell padding top/bottom, pt
 TABLE_BORDER = 0.5  # pt
 TABLE_GAP_AFTER_TITLE_LINES = 1  # blank grid lines between the title and the table
 LEVEL_ROLES = {1: "hei", 2: "kai"}  # section rows: 一、 黑体, （一） 楷体, deeper 仿宋
+_LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
+_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+
+
+def heading_role(line: str) -> str:
+    """The font of a body line: 黑体 for a "一、" heading, 楷体 for a "（一）" heading (short, no full stop
+    inside), else 仿宋 (clause 7.3.3's heading levels, as ``LEVEL_ROLES``)."""
+    heading = len(line) <= 40 and "。" not in line[:-1]
+    if heading and _LEVEL1.match(line):
+        return LEVEL_ROLES[1]
+    if heading and _LEVEL2.match(line):
+        return LEVEL_ROLES[2]
+    return "fang"
 
 # Grids drawn cell by cell with merged headers (the annual report's tables 二/三/四): 五号 cells so that 表四's
 # fifteen value columns fit the portrait 版心 (two characters a line), header 黑体, body 仿宋.
@@ -157,6 +170,11 @@ MERGED_COLUMNS = ("seq", "title")  # span a task's item rows (vertical merge)
 # Room a cell keeps beyond its text (pt): the PDF breaks lines this much short of the cell, so that Word,
 # WPS and LibreOffice, measuring a little differently, never need a line more than the PDF (doc §3.5).
 TABLE_WRAP_SLACK = 1.5
+
+
+def baseline(top: float, pitch: float, size: float) -> float:
+    """Baseline of a glyph centred in a line box of height ``pitch`` whose top is ``top``."""
+    return top - pitch / 2 - DASH_HEIGHT_EM * size
 
 
 def cell_text_width(width: float, size: float = SIZE_TABLE) -> float:

@@ -76,8 +76,9 @@ def list_sheets(path: str | os.PathLike) -> list[tuple[str, int]]:
     NoticeReadError when the workbook cannot be read."""
     from pathlib import Path
 
+    from .parse.sheets import list_sheets as task_sheets
     from .readers import _damaged
-    from .readers.xlsx_reader import list_sheets as sheets
+    from .readers.xlsx_reader import sheet_rows
 
     p = Path(path)
     try:
@@ -87,7 +88,7 @@ def list_sheets(path: str | os.PathLike) -> list[tuple[str, int]]:
     if not data.startswith(b"PK\x03\x04") or p.suffix.lower() not in (".xlsx", ".xlsm"):
         return []
     try:
-        return sheets(data)
+        return task_sheets(sheet_rows(data))
     except NoticeReadError:
         raise
     except Exception:

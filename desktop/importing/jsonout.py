@@ -5,6 +5,8 @@ folding (the ledger and the window show simplified), and its JSON gives the prin
 """
 from __future__ import annotations
 
+from desktop.domain import section_path, section_text
+
 from .model import ParsedNotice
 
 
@@ -22,7 +24,7 @@ def to_json_dict(parsed: ParsedNotice) -> dict:
             {
                 "level": t.level,
                 "number": t.number,
-                "section": " > ".join(p(part) for part in t.section.split(" > ")) if t.section else t.section,
+                "section": section_text(p(part) for part in section_path(t.section)) if t.section else t.section,
                 "title": p(t.title),
                 "text": p(t.text),
                 "lead_units": [p(u) for u in t.lead_units],

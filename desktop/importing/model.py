@@ -20,6 +20,9 @@ class Table:
     index: int = 0  # 1-based place among the notice's tables (0: not numbered yet)
     header: int | None = None  # the clerk's word: None the parser looks; -1 no header; n the header row
     columns: list[str] | None = None  # the clerk's roles for the columns (parse.columns.ROLES)
+    # a spreadsheet's sheet as read ("xlsx", "xls"): its title rows above the header row are still in it;
+    # ``parse.sheets.lift_sheet_titles`` makes them paragraphs before anything else reads the blocks
+    sheet: str = ""
 
 
 @dataclass
@@ -80,8 +83,8 @@ class ParsedTask:
 
 
 @dataclass
-class ParsedNotice:
-    """A parsed notice: metadata, the clerk's warnings, the tasks and the text they point into."""
+class NoticeMeta:
+    """What a notice says about itself: 标题, 文号, 发文机关, 成文日期, the year it is about, 主送, 附件."""
 
     title: str | None
     doc_number: str | None = None
@@ -90,6 +93,12 @@ class ParsedNotice:
     year: int | None = None
     recipients: str | None = None
     attachments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedNotice(NoticeMeta):
+    """A parsed notice: metadata, the clerk's warnings, the tasks and the text they point into."""
+
     warnings: list[str] = field(default_factory=list)
     tasks: list[ParsedTask] = field(default_factory=list)
     source_text: str = ""  # normalised text; task source spans index into it

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 
+from desktop.plaintext import BIDI_CONTROLS
+
 # full-width ASCII letters and digits → half-width; keep Chinese punctuation as printed
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
 _WIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})
 _WIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})
 _WIDTH.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20})
 _WIDTH.update({cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)})
-_WIDTH.update({cp: None for cp in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))})  # bidi
+_WIDTH.update(dict.fromkeys(BIDI_CONTROLS))
 _WIDTH[ord("\r")] = None
 
 # "區(qū)": a CJK character followed by a tone-marked pinyin gloss, as left by mirror sites

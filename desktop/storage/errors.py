@@ -16,8 +16,11 @@ class LedgerError(Exception):
         self.detail = detail  # the driver's own words, for the log and the "details" box
 
 
-class NotFoundError(LedgerError):
-    """The notice, task or unit no longer exists (deleted in another window or by the command line)."""
+class NotFoundError(LedgerError, LookupError):
+    """The notice, task or unit no longer exists (deleted in another window or by the command line).
+
+    Also a ``LookupError``, so the pure layers that take a ledger (``spreadsheets.returns``) catch it
+    without importing storage."""
 
 
 # The field names a ConflictError reports, as the clerk reads them (domain.TASK_FIELDS has the rest).

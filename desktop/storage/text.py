@@ -10,24 +10,19 @@ a unit's returned report) goes through ``checked``:
   window shows it, the command line exits 2): a 1 MB cell would grow the ledger by megabytes, break
   Excel's 32,767-character cell limit and print as thousands of PDF pages.
 
-Import-light (no SQLAlchemy): the returns merge checks a unit's cells with the same rule.
+The rule itself (``MAX_TEXT_CHARS``, ``BIDI_CONTROLS``, ``plain``) is ``desktop.plaintext``, shared with the
+importer and the returns merge; this module adds the storage error.
 """
 from __future__ import annotations
 
+from desktop.plaintext import BIDI_CONTROLS, MAX_TEXT_CHARS, plain
 from desktop.storage.errors import LedgerError
 
-MAX_TEXT_CHARS = 10_000  # per field; the longest task text in the corpus is under 500 characters
-BIDI_CONTROLS = frozenset((0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
-_DROP = dict.fromkeys(BIDI_CONTROLS)
+__all__ = ["BIDI_CONTROLS", "MAX_TEXT_CHARS", "TextTooLong", "checked", "plain", "too_long_message"]
 
 
 class TextTooLong(LedgerError):
     """A text field over ``MAX_TEXT_CHARS``: nothing was written."""
-
-
-def plain(text: str) -> str:
-    """``text`` without bidirectional control characters."""
-    return text.translate(_DROP)
 
 
 def too_long_message(label: str, length: int) -> str:

@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from itertools import combinations, product
 from pathlib import Path
 
+from desktop.domain import section_path
+
 RICH = ("docx", "html", "xlsx")
 TEXTS = ("tabs", "pipes", "pipe-lines", "cells-blank", "cells")
 CARRIERS = RICH + TEXTS
@@ -145,7 +147,7 @@ def build_grid(name: str, parsed) -> Grid:
     """
     tasks = list(parsed.tasks)
     caveats: list[str] = []
-    paths = [tuple(p.strip() for p in t.section.split(" > ")) if t.section else () for t in tasks]
+    paths = [tuple(p.strip() for p in section_path(t.section)) for t in tasks]
     depth = max((len(p) for p in paths), default=0)
     if len({len(p) for p in paths}) > 1:
         depths = sorted({len(p) for p in paths})

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..model import NoticeMeta
 from .layout import Para
 from .patterns import cn_to_int, match_enum
 from .units import UNIT_SUFFIX
@@ -37,14 +38,10 @@ _END_MARKS = re.compile(r"^\s*(?:抄送|抄报|印发|联系人|联系电话|政
 
 
 @dataclass
-class Meta:
-    title: str | None = None
-    doc_number: str | None = None
-    issuer: str | None = None
-    date: dt.date | None = None
-    year: int | None = None
-    recipients: str | None = None
-    attachments: list[str] = field(default_factory=list)
+class Meta(NoticeMeta):
+    """The notice's metadata and where its body starts among the paragraphs (what to skip there)."""
+
+    title: str | None = None  # filled in as it is found
     body_start: int = 0
     skip: set[int] = field(default_factory=set)
     title_found: bool = False

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from desktop.domain import section_path
+
 from .. import normalise
 from ..checking import mark_read_by_ocr
 from ..errors import NoticeReadError
@@ -18,6 +20,7 @@ from .deadlines import interpret
 from .layout import build_layout
 from .metadata import extract
 from .patterns import INLINE_ORDINAL, match_enum
+from .sheets import lift_sheet_titles
 from .structure import LABEL_LINE, framing, tasks_from_prose
 from .tables import tasks_from_tables
 from .units import UnitDirectory, is_collective, resolve_all
@@ -152,10 +155,17 @@ def _reflow(blocks: list) -> list:
     return out
 
 
+def _top_heading(t: ParsedTask) -> str:
+    """The outermost heading of a task's section (its own number and title when it has none)."""
+    s = t.section or f"{t.number or ''}{t.title}"
+    return section_path(s)[0] if s else ""
+
+
 def parse_document(doc: SourceDocument, units_directory=None, choice: TableChoice | None = None) -> ParsedNotice:
     """Parse a read document; ``choice`` is the clerk's reading of a table (roles, header row, which table)."""
-    original = _render(doc.blocks)
-    blocks, warnings, script = clean_blocks(doc.blocks)
+    blocks = lift_sheet_titles(doc.blocks)
+    original = _render(blocks)
+    blocks, warnings, script = clean_blocks(blocks)
     warnings = list(doc.warnings) + warnings
     blocks = flat_tables.recognise(blocks)
     only = apply_choice(blocks, choice)
@@ -184,8 +194,7 @@ def parse_document(doc: SourceDocument, units_directory=None, choice: TableChoic
         tasks, tops = tasks_from_prose(layout, paras, meta)
         frame = framing(tasks, tops)
         if frame:
-            names = list(dict.fromkeys((tasks[k].section or f"{tasks[k].number or ''}{tasks[k].title}").split(" > ")[0]
-                                       for k in sorted(frame)))
+            names = list(dict.fromkeys(_top_heading(tasks[k]) for k in sorted(frame)))
             warnings.append(f"“{'”“'.join(names[:4])}”等 {len(names)} 个部分是总体要求或组织保障，没有列出责任单位，"
                             "未作为任务列入，请核对。")
             tasks = [t for k, t in enumerate(tasks) if k not in frame]

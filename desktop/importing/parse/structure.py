@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from desktop.domain import section_text
+
 from ..model import ParsedTask
 from .deadlines import find_deadline
 from .layout import Layout, Para
@@ -223,11 +225,11 @@ def tasks_from_prose(layout: Layout, paras: list[Para], meta: Meta) -> list[Pars
                 h = heading_of(body)
                 if h:
                     title, rest = h
-                    section = " > ".join([*ancestors, _clean_heading(f"{leaf.enum.label}{title}")])
+                    section = section_text([*ancestors, _clean_heading(f"{leaf.enum.label}{title}")])
                     body_text = rest or title
                 else:
                     title, body_text = first_clause(body), body.strip()
-                    section = " > ".join(ancestors) or None
+                    section = section_text(ancestors)
             else:
                 body_text = body.strip(_STRIP)
                 title = first_clause(INLINE_ORDINAL.sub("", body_text, count=1))

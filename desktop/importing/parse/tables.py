@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from desktop.domain import section_path, section_text
+
 from ..model import ParsedTask
 from . import cells as K
 from .columns import (
@@ -162,7 +164,7 @@ def tasks_from_table(tp: TablePos, layout: Layout, h: int | None, roles: list[st
             lead += [n for n in cl if n not in lead]
             units += [n for n in cu if n not in units and n not in lead]
         groups = [carried[c] for c in group_cols if carried[c]]
-        section = " > ".join([s for _, s in sections] + [_heading(g) for g in groups]) or None
+        section = section_text([s for _, s in sections] + [_heading(g) for g in groups])
         e = match_enum(content)
         seq = row[seq_col].strip() if seq_col is not None else ""
         title = _title(groups[-1]) if groups else first_clause(content[e.end:] if e else content)
@@ -170,7 +172,7 @@ def tasks_from_table(tp: TablePos, layout: Layout, h: int | None, roles: list[st
         evidence, confidence = why.row(r - h, unit_cols + lead_cols, dl_col, carried_from_above, carry_attr,
                                        bool(lead or units), content)
         tasks.append(ParsedTask(
-            level=max(1, len(section.split(" > "))) if section else 1,
+            level=max(1, len(section_path(section))),
             number=e.label if e else (seq or None), section=section, title=title,
             text=(content[e.end:] if e else content).strip(), lead_units=lead, units=units,
             deadline=clean_deadline(carry_attr.get(dl_col, "")) if dl_col is not None else None,

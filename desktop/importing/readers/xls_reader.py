@@ -2,8 +2,8 @@
 python-calamine (Rust calamine: no Excel, no LibreOffice needed).
 
 The same reading as an .xlsx (``xlsx_reader``): every visible sheet (or the one chosen) becomes one
-Table, a merged range's value is carried down its rows in its first column, and the title lines
-above the header row become paragraphs.
+Table, a merged range's value is carried down its rows in its first column; the parser lifts the
+title lines above the header row (``parse.sheets``).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import io
 
 from ..errors import NoticeReadError
 from ..model import SourceDocument, Table
-from .xlsx_reader import _cell, header_row
+from .xlsx_reader import _cell
 
 DAMAGED = "无法读取文件：该文件不是有效的 .xls 表格（可能已损坏）。请在 WPS/Excel 中打开后另存为 .xlsx 再导入。"
 ENCRYPTED = "无法读取文件：该表格设置了打开密码（已加密）。请在 WPS/Excel 中输入密码打开，取消密码后另存为 .xlsx 再导入。"
@@ -68,14 +68,8 @@ def read_xls(data: bytes, sheet: str | None = None, kind: str = "xls") -> Source
                     for c in range(c1 + 1, c2 + 1):
                         row[c] = ""
             rows = [r for r in rows if any(c.strip() for c in r)]
-            h = header_row(rows)
-            if h:
-                for row in rows[:h]:
-                    blocks.append("  ".join(dict.fromkeys(c.strip() for c in row if c.strip())))
-                rows = rows[h:]
             if rows:
-                width = max(len(r) for r in rows)
-                blocks.append(Table([r + [""] * (width - len(r)) for r in rows]))
+                blocks.append(Table(rows, sheet="xls"))
     finally:
         wb.close()
     if not blocks:

@@ -1,10 +1,9 @@
 """Existing decomposition tables in .xlsx: every visible sheet (or the one chosen) becomes one Table block.
 
 Merged cells are carried down: the value of a merged range is copied into every row of the
-range (in its first column). The header row is found by its labels (序号, 任务名称, 具体内容,
-牵头单位, 责任单位, 完成时限 …) within the first ``HEADER_SEARCH_ROWS`` rows; the rows above it (the
-sheet's title, 填报单位 …) become paragraphs before the table. ``list_sheets`` names the sheets that
-look like task tables, for the import window to offer when there are several.
+range (in its first column). Each sheet's Table is marked ``sheet="xlsx"``: finding its header row
+by the labels and lifting the rows above it (the sheet's title, 填报单位 …) is the parser's
+(``parse.sheets``), as is ``list_sheets``; ``sheet_rows`` gives it the rows of the visible sheets.
 """
 from __future__ import annotations
 
@@ -29,7 +28,6 @@ def _cell(v) -> str:
     return str(v).strip()
 
 
-HEADER_SEARCH_ROWS = 60
 DAMAGED = "无法读取文件：该文件不是有效的 .xlsx（可能已损坏）。请在 WPS/Excel 中打开后另存为 .xlsx 再导入。"
 
 
@@ -44,28 +42,14 @@ def _load(data: bytes, read_only: bool = False):
             raise NoticeReadError(DAMAGED) from exc
 
 
-def header_row(rows: list[list[str]]) -> int | None:
-    """Index of the header row among the first ``HEADER_SEARCH_ROWS`` rows, or None."""
-    from ..parse.columns import is_header
-
-    return next((i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if is_header(row)), None)
-
-
-def list_sheets(data: bytes) -> list[tuple[str, int]]:
-    """(name, task rows below the header) of each visible sheet that has a task-table header row."""
+def sheet_rows(data: bytes) -> list[tuple[str, list[list[str]]]]:
+    """(name, rows) of each visible sheet, in workbook order (no merged ranges carried down)."""
     wb = _load(data, read_only=True)
-    out = []
     try:
-        for ws in wb.worksheets:
-            if ws.sheet_state != "visible":
-                continue
-            rows = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            h = header_row(rows)
-            if h is not None:
-                out.append((ws.title, sum(1 for r in rows[h + 1:] if any(r))))
+        return [(ws.title, [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)])
+                for ws in wb.worksheets if ws.sheet_state == "visible"]
     finally:
         wb.close()
-    return out
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
@@ -117,13 +101,8 @@ def _read(wb, sheet: str | None) -> SourceDocument:
                 for c in range(min_col + 1, max_col + 1):
                     row[c - 1] = ""
         rows = [r for r in rows if any(r)]
-        h = header_row(rows)
-        if h:  # title lines above the header: paragraphs (lift_title_rows only looks at 12 rows)
-            for row in rows[:h]:
-                blocks.append("  ".join(dict.fromkeys(c.strip() for c in row if c.strip())))
-            rows = rows[h:]
         if rows:
-            blocks.append(Table(rows))
+            blocks.append(Table(rows, sheet="xlsx"))
     if not blocks:
         raise NoticeReadError("无法读取文件：该 .xlsx 工作簿是空的。请确认任务分解表在工作表中后重新导入。")
     return SourceDocument(blocks, kind="xlsx")
