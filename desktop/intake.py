@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from desktop.domain import section_path, section_text
 from desktop.importing.parse.patterns import match_enum
 
 
@@ -37,13 +38,13 @@ def ledger_rows(parsed: Any, source_name: str | None = None) -> tuple[dict[str, 
     sections = [t.section or "" for t in parsed.tasks]
     rows = []
     for i, t in enumerate(parsed.tasks):
-        path = [p.strip() for p in sections[i].split(" > ")] if sections[i] else []
+        path = [p.strip() for p in section_path(sections[i])]
         shared = sections.count(sections[i]) > 1
         if path and not shared and _bare(path[-1]) == (t.title or "").rstrip("。").strip():
             path = path[:-1]
         span = getattr(t, "source_span", None) or (None, None)
         rows.append({
-            "section": " > ".join(path) or None,
+            "section": section_text(path),
             "title": t.title or "",
             "text": t.text or "",
             "lead_units": list(t.lead_units),

@@ -1,8 +1,12 @@
-"""Shared test set-up: offscreen Qt, a temporary data folder, and no network for any test."""
+"""Shared test set-up: offscreen Qt, a temporary data folder, no network for any test, and a system temp
+folder per test that must be left empty."""
 from __future__ import annotations
 
+import gc
 import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -36,6 +40,26 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", _refuse)
     monkeypatch.setattr(socket, "getaddrinfo", _refuse)
     yield
+
+
+# Made on purpose to outlive one use: the fallback log folder and the evidence viewer's cache.
+KEPT_IN_TEMP = {"NoticeDesk-logs", "noticedesk-evidence-cache"}
+
+
+@pytest.fixture(autouse=True)
+def _temp_left_clean(tmp_path_factory, monkeypatch):
+    """Every test gets its own system temp folder (``tempfile`` and TMPDIR, so child processes too); what is
+    left in it after the test — a preview folder, a scratch ledger, a conversion folder the app made and did
+    not remove — fails the test. Widgets are collected first, as closing a window would."""
+    folder = tmp_path_factory.mktemp("systemp", numbered=True)
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    gc.collect()
+    left = sorted(p.name for p in folder.iterdir() if p.name not in KEPT_IN_TEMP)
+    shutil.rmtree(folder, ignore_errors=True)
+    if left:
+        pytest.fail(f"left in the temp folder after the test: {left}")
 
 
 @pytest.fixture

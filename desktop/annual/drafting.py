@@ -149,7 +149,7 @@ def _size(groups: dict) -> int:
 
 
 def _title_of(n: NoticeInfo) -> str:
-    from desktop.documents.model import subject
+    from desktop.notice_titles import subject
 
     s = subject(n).strip("《》")
     return f"《{s}》"

@@ -7,6 +7,8 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from desktop.domain import section_text
+
 from .common import AddCommand, UserError, iso, notice_or_fail, open_ledger, parse_date, print_json, today_arg
 
 
@@ -46,7 +48,7 @@ def task_json(r, by_id: dict, today: dt.date | None = None, year: int | None = N
     due = due_of(r, today or dt.date.today(), year)
     return {
         "id": r.id, "number": r.number, "level": r.depth,
-        "section": " > ".join(reversed(path)) or None, "title": r.title, "text": r.text,
+        "section": section_text(reversed(path)), "title": r.title, "text": r.text,
         "lead_units": r.lead_units, "units": r.units, "deadline": r.deadline_text or None,
         "due_date": iso(r.due_date), "deadline_kind": r.deadline_kind.value, "status": r.status.value,
         "done_on": iso(r.done_on), "note": r.progress_note or None,

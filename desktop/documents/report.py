@@ -35,8 +35,6 @@ from desktop.documents.model import (
 )
 from desktop.domain import NoticeInfo, Status, TaskRow
 
-_LEVEL1 = re.compile(r"^[一二三四五六七八九十]+、")
-_LEVEL2 = re.compile(r"^（[一二三四五六七八九十]+）")
 _CN_NUM = "一二三四五六七八九十"
 LIST_AT_MOST = 4  # tasks named one by one in a sentence; the rest are counted ("等N项")
 KEEP_PARAGRAPH_LINES = 3  # a paragraph before "特此报告。" this short moves with it and the 署名
@@ -338,15 +336,6 @@ def draft_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, unit: 
 # ---- building ------------------------------------------------------------------------------------
 
 
-def _role(p: str) -> str:
-    heading = len(p) <= 40 and "。" not in p[:-1]
-    if heading and _LEVEL1.match(p):
-        return "hei"
-    if heading and _LEVEL2.match(p):
-        return "kai"
-    return "fang"
-
-
 def build_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, info: ReportInfo | None,
                  office: str | None = None) -> Doc:
     """The report as a ``Doc``; the 署名 is ``info.signer``, else ``office`` (none when neither gives one)."""
@@ -361,7 +350,7 @@ def build_report(notice: NoticeInfo, rows: list[TaskRow], today: dt.date, info: 
     if recipients:
         blocks.append(Para(recipients.rstrip("：:") + "：", "fang", layout.SIZE_BODY))
     body = info.body if info.body is not None else draft_body(notice, rows, today)
-    paras = [Para(p, _role(p), layout.SIZE_BODY, "justify", indent=layout.INDENT_CHARS)
+    paras = [Para(p, layout.heading_role(p), layout.SIZE_BODY, "justify", indent=layout.INDENT_CHARS)
              for p in (clean(p) for p in body) if p]
     # the 署名 and date keep with the last lines of the body: its last paragraph, and the one before when the
     # last is a single line such as "特此报告。" and that one is short (a long one would move whole)

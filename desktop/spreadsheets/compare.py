@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from desktop.documents.model import Tree, clean
-from desktop.domain import TaskRow
+from desktop.domain import TaskRow, section_text
 
 THRESHOLD = 0.6
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年?|[〇零一二三四五六七八九]{4}年")
@@ -57,7 +57,7 @@ def _sides(rows: list[TaskRow]) -> list[Side]:
         text = clean(r.text) or clean(r.title)
         values = {"title": title, "text": text, "lead": "、".join(tree.lead(r)), "units": "、".join(tree.responsible(r)),
                   "deadline": tree.deadline(r),
-                  "section": " > ".join(clean(s.title) for s in tree.sections_above(r))}
+                  "section": section_text(clean(s.title) for s in tree.sections_above(r)) or ""}
         out.append(Side(r, values["section"], values, normalise(f"{title}{text}")))
     return out
 

@@ -12,7 +12,7 @@ No rankings or scores: rows come in the order units first appear, lead before re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from desktop.domain import Status, TaskRow, UnitRole
@@ -50,28 +50,38 @@ def _classify(tree: TaskTree, r: TaskRow, today: dt.date) -> tuple[int, int, int
     return 0, 1, int(tree.is_overdue(r, today)), 0
 
 
+def _counted(rows_by_notice: Mapping[int, Sequence[TaskRow]], today: dt.date,
+             years: Mapping[int, int | None] | None) -> Iterator[tuple[TaskTree, TaskRow, tuple[int, int, int, int]]]:
+    """(tree, row, its flags) for every counted row of the notices given: the one walk both counts make."""
+    for notice_id, rows in rows_by_notice.items():
+        tree = TaskTree(rows, (years or {}).get(notice_id))
+        for r in tree.rows:
+            if tree.is_counted(r):
+                yield tree, r, _classify(tree, r, today)
+
+
+def _add(c: Counts, flags: tuple[int, int, int, int]) -> None:
+    done, open_, overdue, on_time = flags
+    c.total += 1
+    c.done += done
+    c.open += open_
+    c.overdue += overdue
+    c.done_on_time += on_time
+
+
 def unit_stats(rows_by_notice: Mapping[int, Sequence[TaskRow]], today: dt.date,
                years: Mapping[int, int | None] | None = None,
                members: Mapping[str, list[str]] | None = None) -> list[UnitStats]:
     """Per unit and role counts over the notices given (one notice, or all of a year)."""
     table: dict[tuple[str, UnitRole], UnitStats] = {}
-    for notice_id, rows in rows_by_notice.items():
-        tree = TaskTree(rows, (years or {}).get(notice_id))
-        for r in tree.rows:
-            if not tree.is_counted(r):
-                continue
-            done, open_, overdue, on_time = _classify(tree, r, today)
-            lead, resp = tree.in_force(r)
-            for role, names in ((UnitRole.LEAD, lead), (UnitRole.RESPONSIBLE, resp)):
-                for name in (expand(names, members) if members else names):
-                    s = table.get((name, role))
-                    if s is None:
-                        s = table[name, role] = UnitStats(unit=name, role=role)
-                    s.total += 1
-                    s.done += done
-                    s.open += open_
-                    s.overdue += overdue
-                    s.done_on_time += on_time
+    for tree, r, flags in _counted(rows_by_notice, today, years):
+        lead, resp = tree.in_force(r)
+        for role, names in ((UnitRole.LEAD, lead), (UnitRole.RESPONSIBLE, resp)):
+            for name in (expand(names, members) if members else names):
+                s = table.get((name, role))
+                if s is None:
+                    s = table[name, role] = UnitStats(unit=name, role=role)
+                _add(s, flags)
     first = {}
     for name, _role in table:
         first.setdefault(name, len(first))
@@ -82,15 +92,6 @@ def overall(rows_by_notice: Mapping[int, Sequence[TaskRow]], today: dt.date,
             years: Mapping[int, int | None] | None = None) -> Counts:
     """The same counts over every counted row, whoever its units (each row once)."""
     c = Counts()
-    for notice_id, rows in rows_by_notice.items():
-        tree = TaskTree(rows, (years or {}).get(notice_id))
-        for r in tree.rows:
-            if not tree.is_counted(r):
-                continue
-            done, open_, overdue, on_time = _classify(tree, r, today)
-            c.total += 1
-            c.done += done
-            c.open += open_
-            c.overdue += overdue
-            c.done_on_time += on_time
+    for _tree, _r, flags in _counted(rows_by_notice, today, years):
+        _add(c, flags)
     return c

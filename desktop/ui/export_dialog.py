@@ -22,10 +22,11 @@ import weakref
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QSplitter, QVBoxLayout, QWidget
 
 from desktop.documents import KINDS
-from desktop.documents.model import has_title, subject
+from desktop.notice_titles import has_title, subject
 from desktop.settings import EXPORT_LAST_DIR, REPORT_OFFICE, Settings
 
 from .export_jobs import EXPORT, PREVIEW, ExportJobs
@@ -397,10 +398,20 @@ class ExportDialog(QDialog):
 
     # --- closing ---------------------------------------------------------------------------------
     def done(self, result: int) -> None:  # noqa: D102 - QDialog.done
+        self._release()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        # a dialog closed while hidden (its window closing) never reaches done(): release it here too
+        super().closeEvent(event)
+        if event.isAccepted():
+            self._release()
+
+    def _release(self) -> None:
+        """Stop the work, remember the options, remove the preview folder (twice is harmless)."""
         self._timer.stop()
         self.side.set_running(False)
         self.jobs.stop_all()
         self.options.save(self.settings)
         self.preview.set_pages(None)
         shutil.rmtree(self._tmp, ignore_errors=True)
-        super().done(result)

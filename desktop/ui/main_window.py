@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -372,4 +373,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.commit_pending()
         self.save_settings()
+        for dialog in self.findChildren(QDialog, "exportDialog"):  # its previews go with the window
+            dialog.close()
         super().closeEvent(event)

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from desktop.domain import section_path
 from desktop.storage.ledger import Ledger
 from desktop.storage.paths import DB_FILE_NAME
 from tests.e2e.test_cli import has_chinese, run
@@ -157,7 +158,7 @@ def test_columns_on_a_multi_level_workbook(data_dir, tmp_path, capsys):
     # 工作举措 ignored and 配合单位 ignored: no task name from it, no partner units.
     plain = parse_json(capsys, full, "--columns", "序号,分组,忽略,具体内容,牵头单位,忽略,完成时限")
     assert [(t["section"], t["text"], t["units"]) for t in plain["tasks"]] == [
-        (s.split(" > ")[0], text, []) for s, _t, text, _l, _u, _d in CHIP_TASKS]
+        (section_path(s)[0], text, []) for s, _t, text, _l, _u, _d in CHIP_TASKS]
     # The header row dropped, the title kept: the parser finds the title above the clerk's columns.
     untitled_header = chip_workbook(tmp_path / "无表头.xlsx", header=False)
     again = parse_json(capsys, untitled_header, "--columns", CHIP_COLUMNS)
