@@ -24,13 +24,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QDialog, QSplitter, QVBoxLayout, QWidget
 
-from desktop.documents import KINDS
-from desktop.documents.model import has_title, subject
+from desktop.documents.model import has_title
 from desktop.settings import EXPORT_LAST_DIR, REPORT_OFFICE, Settings
 
+from . import export_panes as panes
 from .export_jobs import EXPORT, PREVIEW, ExportJobs
-from .export_options import FORMAT_NAMES, ExportOptions
-from .export_panes import ButtonRow, PreviewSide, ResultBanner, ask_export_path, ask_text, default_export_path
+from .export_options import ExportOptions
 from .export_source import ExportSource, safe_file_name, subset_rows  # noqa: F401 - imported from here
 from .export_worker import ExportRequest, ExportWorker
 from .messages import MessageBridge
@@ -80,10 +79,10 @@ class ExportDialog(QDialog):
         self._timer = QTimer(self, singleShot=True, interval=preview_delay, timeout=self.start_preview)
         self.options = ExportOptions(source)
         self.options_panel = self.options.panel
-        self.side = PreviewSide()
-        self.banner = ResultBanner()
+        self.side = panes.PreviewSide()
+        self.banner = panes.ResultBanner()
         self.banner_label, self.open_folder_button = self.banner.label, self.banner.open_folder_button
-        self.buttons = ButtonRow(print_mode)
+        self.buttons = panes.ButtonRow(print_mode)
         for parts, names in ((self.options, _OPTION_WIDGETS), (self.side, _SIDE_WIDGETS), (self.buttons, _BUTTONS)):
             for name in names:
                 setattr(self, name, getattr(parts, name))
@@ -170,8 +169,7 @@ class ExportDialog(QDialog):
     # --- what every document needs: the notice's title, the report's 署名 -------------------------------------
     def ask_title(self) -> str | None:
         """The notice's title, typed by the clerk (None: cancelled)."""
-        return ask_text(self, "填写通知标题", "这份通知没有读到标题，导出的文档要用它作标题，报告正文也要引用它。\n"
-                                            "请输入通知的标题：")
+        return panes.ask_notice_title(self)
 
     def ensure_title(self) -> bool:
         """True when the notice has a title to print; a notice stored without one (or with the placeholder
@@ -194,8 +192,7 @@ class ExportDialog(QDialog):
         return self.settings.get(REPORT_OFFICE).strip()
 
     def ask_office(self) -> str | None:
-        return ask_text(self, "本单位名称", "落实情况报告以本单位名称署名（只需填写一次，以后自动使用）。\n"
-                                          "请输入本单位名称：")
+        return panes.ask_office_name(self)
 
     def ensure_signer(self) -> bool:
         """For the report: True when it has a 署名, asking for the office's name (once) when it has none."""
@@ -228,13 +225,10 @@ class ExportDialog(QDialog):
         self._timer.start()
 
     def _update_buttons(self) -> None:
-        fresh = self.preview_is_current()
         exporting = self.jobs.exporting()
-        self.print_button.setEnabled(fresh and not exporting)
-        self.print_preview_button.setEnabled(fresh and not exporting)
-        self.export_button.setEnabled(not exporting and bool(self.source.rows or self.kind() == "report"))
+        self.buttons.update_for(self.preview_is_current() and not exporting,
+                                not exporting and bool(self.source.rows or self.kind() == "report"), self.fmt())
         self.options_panel.setEnabled(not exporting)
-        self.export_button.setText(f"导出 {FORMAT_NAMES[self.fmt()]}…")
 
     def preview_is_current(self) -> bool:
         return self._preview_version == self._version and self.preview.page_count() > 0
@@ -327,18 +321,16 @@ class ExportDialog(QDialog):
     def document_title(self) -> str:
         if self.preview_is_current() and self.preview.pages is not None and self.preview.pages.title:
             return self.preview.pages.title
-        if self.kind() == "report":
-            return self.report_editor.info().title or f"关于{subject(self.source.notice)}落实情况的报告"
-        return f"{subject(self.source.notice)}{KINDS[self.kind()]}"
+        return self.options.document_title(self.source.notice)
 
     def default_path(self) -> Path:
-        return default_export_path(self.settings.get(EXPORT_LAST_DIR), self.document_title(), self.fmt())
+        return panes.default_export_path(self.settings.get(EXPORT_LAST_DIR), self.document_title(), self.fmt())
 
     def choose_path_and_export(self) -> None:
         """导出…: ask where (last-used folder, name from the title), then write."""
         if not self.ensure_title() or not self.ensure_signer():
             return
-        out = ask_export_path(self, self.default_path(), self.fmt())
+        out = panes.ask_export_path(self, self.default_path(), self.fmt())
         if out is not None:
             self.export_to(out)
 
