@@ -72,8 +72,8 @@ def _document_notice(args: argparse.Namespace, notice):
     title (never a placeholder: a notice without one is refused); ``--office`` is remembered for next time."""
     import dataclasses
 
-    from desktop.documents.model import has_title
     from desktop.documents.office import load_office, save_office, settings_path
+    from desktop.notice_titles import has_title
 
     if args.title and args.title.strip():
         notice = dataclasses.replace(notice, title=args.title.strip())

@@ -31,9 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.documents import layout
-from desktop.documents.model import Tree, clean, core_subject, task_lines
+from desktop.documents.model import Tree, task_lines
 from desktop.documents.table_doc import cell_text
 from desktop.domain import NoticeInfo, Status, TaskRow
+from desktop.notice_titles import core_subject
+from desktop.plaintext import clean
 from desktop.spreadsheets import sheet_style as st
 
 MARKER = "NoticeDesk反馈表"

@@ -5,7 +5,9 @@ The panel never calls storage. It emits ``fields_edited(task_id, {field: value})
 them into undo commands and then call ``set_task`` with the stored row.
 
 任务名称 and the unit fields wrap over as many lines as their text needs (``WrappingLineEdit``,
-``UnitTextEdit``), so a long name or unit list shows from its start, not its end.
+``UnitTextEdit``), so a long name or unit list shows from its start, not its end. The fields
+themselves live in ``detail_editors`` (text and date fields) and ``unit_text_edit`` (the units field
+with its completion); this module lays them out, shows a task in them and reports what was edited.
 
 Three tabs: 任务 (the fields), 落实情况 (``progress_log.ProgressLogWidget``) and 佐证材料
 (``evidence_list.EvidenceWidget``). The log and the evidence are loaded only while their tab is
@@ -21,19 +23,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QTextOption
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QScrollArea,
-    QSizePolicy,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -44,193 +41,22 @@ from desktop.domain import TASK_FIELDS, DeadlineKind, EvidenceInfo, ProgressEntr
 from desktop.tracking import rules
 from desktop.tracking.status import progress_text
 
+from .detail_editors import (
+    NO_DATE,
+    CommitTextEdit,
+    WrappingLineEdit,
+    optional_date_edit,
+    python_pos,
+    set_line,
+    set_plain,
+)
 from .evidence_list import EvidenceWidget
 from .progress_log import ProgressLogWidget
-from .task_model import due_state, due_text, split_unit_names
-from .unit_picker import FullNameRole, KeyRole, UnitDirectory, tab_takes_completion
-
-_UNIT_SEPARATORS = "、，,；;/"
+from .task_cells import due_state, due_text
+from .unit_picker import UnitDirectory
+from .unit_text_edit import UnitTextEdit
 
 TAB_TASK, TAB_LOG, TAB_EVIDENCE = range(3)
-
-_NO_DATE = QDate(2000, 1, 1)  # the QDateEdit minimum, shown as “未填”
-
-
-class CommitTextEdit(QPlainTextEdit):
-    """Multi-line field that reports ``editing_finished`` on focus-out and on Enter (Shift+Enter = new line)."""
-
-    editing_finished = Signal()
-
-    def __init__(self, parent: QWidget | None = None, lines: int = 4) -> None:
-        super().__init__(parent)
-        self.setTabChangesFocus(True)
-        self.setMinimumHeight(self.fontMetrics().lineSpacing() * lines + 12)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
-            self.editing_finished.emit()
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.editing_finished.emit()
-
-
-class WrappingLineEdit(QPlainTextEdit):
-    """A one-paragraph field (任务名称) that wraps instead of scrolling sideways: as high as its text
-    (one line up to ``max_lines``, then it scrolls), so a long name shows from its start. Behaves like
-    a QLineEdit: ``text`` / ``setText``, ``editingFinished`` on Enter and on focus-out; Enter never
-    adds a line break and pasted line breaks are dropped."""
-
-    editingFinished = Signal()  # noqa: N815 - QLineEdit's name
-    line_break_as = ""  # what a pasted line break becomes
-
-    def __init__(self, parent: QWidget | None = None, max_lines: int = 6) -> None:
-        super().__init__(parent)
-        self.max_lines = max_lines
-        self.setTabChangesFocus(True)
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.textChanged.connect(self._text_changed)
-        self._fit_height()
-
-    def text(self) -> str:
-        return self.toPlainText()
-
-    def setText(self, text: str) -> None:  # noqa: N802 - QLineEdit's name
-        self.setPlainText(text)
-
-    def _text_changed(self) -> None:
-        text = self.toPlainText()
-        if "\n" in text or "\u2029" in text:  # a paste with line breaks: one paragraph
-            cursor = self.textCursor()
-            pos = cursor.position()
-            self.blockSignals(True)
-            self.setPlainText(text.replace("\u2029", "\n").replace("\n", self.line_break_as))
-            self.blockSignals(False)
-            cursor = self.textCursor()
-            cursor.setPosition(min(pos, len(self.toPlainText())))
-            self.setTextCursor(cursor)
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        doc = self.document()
-        layout = doc.documentLayout()
-        height = 0.0
-        block = doc.begin()
-        while block.isValid():
-            height += layout.blockBoundingRect(block).height()
-            block = block.next()
-        line = self.fontMetrics().lineSpacing()
-        height = max(line, min(int(height + 0.5), line * self.max_lines))
-        frame = 2 * self.frameWidth() + int(2 * doc.documentMargin())
-        if self.height() != height + frame or self.minimumHeight() != height + frame:
-            self.setFixedHeight(height + frame)
-
-    def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self.height())
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self._fit_height()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.editingFinished.emit()
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.editingFinished.emit()
-
-
-class UnitTextEdit(WrappingLineEdit):
-    """牵头单位 / 责任单位 in the panel: names separated by 、, wrapped over as many lines as they need
-    (up to ``max_lines``); typing after the last 、 completes from the unit directory, as ``UnitPicker``.
-    Pasted lines (a column of names) become names separated by 、."""
-
-    line_break_as = "、"
-
-    def __init__(self, directory: UnitDirectory | None = None, parent: QWidget | None = None,
-                 max_lines: int = 8) -> None:
-        super().__init__(parent, max_lines)
-        self.setPlaceholderText("多个单位用“、”分隔")
-        self._completer = QCompleter(self)
-        self._completer.setWidget(self)
-        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self._completer.setCompletionRole(KeyRole)
-        self._completer.setMaxVisibleItems(12)
-        self._completer.activated[QModelIndex].connect(lambda ix: self.complete_with(ix.data(FullNameRole)))
-        if directory is not None:
-            self._completer.setModel(directory.model)
-
-    def unit_completer(self) -> QCompleter:
-        return self._completer
-
-    def names(self) -> list[str]:
-        return split_unit_names(self.text())
-
-    def _cursor(self) -> int:
-        """The cursor position in Python characters (Qt counts UTF-16 units)."""
-        return _python_pos(self.text(), self.textCursor().position())
-
-    def current_prefix(self) -> str:
-        """The name being typed: the text after the last separator, up to the cursor."""
-        before = self.text()[:self._cursor()]
-        cut = max(before.rfind(s) for s in _UNIT_SEPARATORS)
-        return before[cut + 1:].strip()
-
-    def complete_with(self, full_name: str | None) -> None:
-        """Replace the name being typed (up to the next separator) with ``full_name``."""
-        if not full_name:
-            return
-        text, pos = self.text(), self._cursor()
-        before, after = text[:pos], text[pos:]
-        head = before[:max(before.rfind(s) for s in _UNIT_SEPARATORS) + 1]
-        nxt = min([i for i in (after.find(s) for s in _UNIT_SEPARATORS) if i >= 0], default=len(after))
-        new = head + full_name
-        self.setPlainText(new + after[nxt:])
-        cursor = self.textCursor()
-        cursor.setPosition(len(new.encode("utf-16-le")) // 2)
-        self.setTextCursor(cursor)
-
-    def _update_completion(self) -> None:
-        prefix = self.current_prefix()
-        popup = self._completer.popup()
-        if not prefix:
-            popup.hide()
-            return
-        self._completer.setCompletionPrefix(prefix)
-        if self._completer.completionCount() == 0:
-            popup.hide()
-            return
-        popup.setCurrentIndex(self._completer.completionModel().index(0, 0))
-        rect = self.cursorRect()
-        rect.setWidth(max(self.width(), popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width()))
-        rect.moveLeft(0)
-        self._completer.complete(rect)
-
-    def event(self, event: QEvent) -> bool:
-        """Tab / Shift+Tab on an open completion list take the highlighted name, then move on."""
-        tab_takes_completion(self, event)
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._completer.popup().isVisible() and event.key() in (
-                Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
-            event.ignore()  # the completer takes these
-            return
-        before = self.text()
-        super().keyPressEvent(event)
-        if self.text() != before and event.text():
-            self._update_completion()
 
 
 class DetailPanel(QWidget):
@@ -261,12 +87,8 @@ class DetailPanel(QWidget):
         self.owner_edit = QLineEdit()
         self.deadline_edit = QLineEdit()
         self.deadline_edit.setPlaceholderText("如：9月底前、长期坚持")
-        self.due_edit = QDateEdit()
+        self.due_edit = optional_date_edit("未定")
         self.due_edit.setObjectName("dueEdit")
-        self.due_edit.setCalendarPopup(True)
-        self.due_edit.setDisplayFormat("yyyy-MM-dd")
-        self.due_edit.setMinimumDate(_NO_DATE)
-        self.due_edit.setSpecialValueText("未定")
         self.due_edit.setToolTip("截止日期（按完成时限自动算出；修改时需填写调整理由，原定日期会保留）")
         self.due_label = QLabel()
         self.due_label.setObjectName("dueLabel")
@@ -276,11 +98,7 @@ class DetailPanel(QWidget):
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progressLabel")
         self.progress_label.setToolTip("上级任务的进度由下级事项的状态得出，不能直接填写")
-        self.done_edit = QDateEdit()
-        self.done_edit.setCalendarPopup(True)
-        self.done_edit.setDisplayFormat("yyyy-MM-dd")
-        self.done_edit.setMinimumDate(_NO_DATE)
-        self.done_edit.setSpecialValueText("未填")
+        self.done_edit = optional_date_edit("未填")
         self.done_clear = QToolButton()
         self.done_clear.setText("清空")
         self.done_clear.hide()  # 已完成 always has a date (the storage rule); other statuses have none
@@ -377,14 +195,14 @@ class DetailPanel(QWidget):
                 self._extras_for = None
                 return
             self.number_label.setText(row.number)
-            _set_line(self.title_edit, row.title)
-            _set_plain(self.text_edit, row.text, keep_cursor=same)
-            _set_line(self.lead_edit, "、".join(row.lead_units))
-            _set_line(self.units_edit, "、".join(row.units))
-            _set_line(self.owner_edit, row.owner)
-            _set_line(self.deadline_edit, row.deadline_text)
+            set_line(self.title_edit, row.title)
+            set_plain(self.text_edit, row.text, keep_cursor=same)
+            set_line(self.lead_edit, "、".join(row.lead_units))
+            set_line(self.units_edit, "、".join(row.units))
+            set_line(self.owner_edit, row.owner)
+            set_line(self.deadline_edit, row.deadline_text)
             due = self.due_in_force()
-            self.due_edit.setDate(QDate(due) if due else _NO_DATE)
+            self.due_edit.setDate(QDate(due) if due else NO_DATE)
             self.due_label.setText(self._due_note(row))
             self.due_label.setVisible(bool(self.due_label.text()))
             late = rules.is_overdue(row, self.today(), self.year)
@@ -395,14 +213,14 @@ class DetailPanel(QWidget):
             self.progress_label.setVisible(parent)
             if self.progress is not None:
                 self.progress_label.setText(f"下级事项完成 {progress_text(*self.progress)}")
-            self.done_edit.setDate(QDate(row.done_on) if row.done_on else _NO_DATE)
+            self.done_edit.setDate(QDate(row.done_on) if row.done_on else NO_DATE)
             self._update_done_enabled()
             if row.progress_note:
                 when = f"{row.progress_on.isoformat()}：" if row.progress_on else ""
                 self.latest_label.setText(when + row.progress_note)
             else:
                 self.latest_label.setText("（暂无记录）")
-            _set_plain(self.remark_edit, row.remark, keep_cursor=same)
+            set_plain(self.remark_edit, row.remark, keep_cursor=same)
             if not same:
                 self.log_widget.reset_form()
         finally:
@@ -476,7 +294,7 @@ class DetailPanel(QWidget):
 
     def done_date(self) -> dt.date | None:
         d = self.done_edit.date()
-        return None if d == _NO_DATE else d.toPython()
+        return None if d == NO_DATE else d.toPython()
 
     def commit_pending(self) -> None:
         """Emit whatever the clerk changed (called on focus-out/Enter, and before any action)."""
@@ -503,7 +321,7 @@ class DetailPanel(QWidget):
         if r is None or self._loading:
             return
         d = self.due_edit.date()
-        new = None if d == _NO_DATE else d.toPython()
+        new = None if d == NO_DATE else d.toPython()
         if new != self.due_in_force():
             self.due_edited.emit(r.id, new)
 
@@ -512,7 +330,7 @@ class DetailPanel(QWidget):
         due = self.due_in_force()
         self._loading = True
         try:
-            self.due_edit.setDate(QDate(due) if due else _NO_DATE)
+            self.due_edit.setDate(QDate(due) if due else NO_DATE)
         finally:
             self._loading = False
 
@@ -523,7 +341,7 @@ class DetailPanel(QWidget):
         if self.status_combo.currentText() == Status.DONE.value and self.done_date() is None:
             self.done_edit.setDate(QDate(self.today()))
         elif self.status_combo.currentText() != Status.DONE.value:
-            self.done_edit.setDate(_NO_DATE)
+            self.done_edit.setDate(NO_DATE)
         self._update_done_enabled()
         self.commit_pending()
 
@@ -533,35 +351,16 @@ class DetailPanel(QWidget):
         self.done_clear.setEnabled(done and self.done_date() is not None)
 
     def _clear_done(self) -> None:
-        self.done_edit.setDate(_NO_DATE)
+        self.done_edit.setDate(NO_DATE)
         self.commit_pending()
 
     def split_point(self) -> tuple[str, int]:
         """The 具体内容 as typed and the cursor position in it, in Python characters (for 在光标处拆分)."""
         text = self.text_edit.toPlainText()
         utf16_pos = self.text_edit.textCursor().position()  # Qt counts UTF-16 units
-        return text, _python_pos(text, utf16_pos)
+        return text, python_pos(text, utf16_pos)
+
 
 
 def _paren(text: str) -> str:
     return f"（{text}）" if text else ""
-
-
-def _python_pos(text: str, utf16_pos: int) -> int:
-    return len(text.encode("utf-16-le")[:utf16_pos * 2].decode("utf-16-le", "ignore"))
-
-
-def _set_line(edit: QLineEdit | WrappingLineEdit, text: str) -> None:
-    if edit.text() != text:
-        edit.setText(text)
-
-
-def _set_plain(edit: QPlainTextEdit, text: str, keep_cursor: bool) -> None:
-    if edit.toPlainText() == text:
-        return
-    pos = edit.textCursor().position()
-    edit.setPlainText(text)
-    if keep_cursor:
-        cursor = edit.textCursor()
-        cursor.setPosition(min(pos, len(text)))
-        edit.setTextCursor(cursor)

@@ -1,17 +1,11 @@
-"""导出公文 dialog: choose the document, format, columns, rows and as-of date; preview it; export or print it.
+"""导出公文 dialog: choose the document, format (PDF, Word; Excel for the tables), columns, rows and as-of date;
+preview it; export or print it. The preview is the PDF export itself, written to a temporary folder by a worker
+(progress bar, 取消) a moment after the options last changed and shown page by page; 打印 and 打印预览 paint that
+same PDF. 导出 writes the chosen format in a worker; the result or a Chinese error is shown when it ends. Nothing
+here touches the ledger: the window hands over an ``ExportSource`` (notice, rows, filter result, selection).
 
-Formats: PDF and Word for every document, Excel (.xlsx, as ``export --format xlsx`` writes it) for the tables.
-
-The preview is the PDF export itself, written to a temporary folder by a worker thread (progress bar,
-取消) a moment after the options last changed, and shown page by page (``PdfPreview``). 打印 and 打印预览
-paint the pages of that same PDF (``printing``). 导出 writes the chosen format to the chosen path, again in
-a worker; the result — or a Chinese error from the MessageBridge — is shown when it ends. Nothing here
-touches the ledger: the window hands over an ``ExportSource`` (the notice, its rows, the filter result
-and the selection) when it opens the dialog.
-
-This module coordinates its parts: ``export_source`` (what is exported), ``export_options`` (the options
-form, remembered in the settings), ``export_jobs`` (the worker threads), ``export_panes`` (preview side,
-result banner, buttons); their widgets are reachable from the dialog by their old names (``kind_combo``…).
+Parts: ``export_source`` (what is exported), ``export_options`` (the form, remembered), ``export_jobs`` (the
+workers), ``export_panes`` (preview side, result banner, buttons); reachable by their old names (``kind_combo``…).
 """
 from __future__ import annotations
 
@@ -25,13 +19,12 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QSplitter, QVBoxLayout, QWidget
 
-from desktop.documents import KINDS
-from desktop.notice_titles import has_title, subject
+from desktop.notice_titles import has_title
 from desktop.settings import EXPORT_LAST_DIR, REPORT_OFFICE, Settings
 
+from . import export_panes as panes
 from .export_jobs import EXPORT, PREVIEW, ExportJobs
-from .export_options import FORMAT_NAMES, ExportOptions
-from .export_panes import ButtonRow, PreviewSide, ResultBanner, ask_export_path, ask_text, default_export_path
+from .export_options import ExportOptions
 from .export_source import ExportSource, safe_file_name, subset_rows  # noqa: F401 - imported from here
 from .export_worker import ExportRequest, ExportWorker
 from .messages import MessageBridge
@@ -81,10 +74,10 @@ class ExportDialog(QDialog):
         self._timer = QTimer(self, singleShot=True, interval=preview_delay, timeout=self.start_preview)
         self.options = ExportOptions(source)
         self.options_panel = self.options.panel
-        self.side = PreviewSide()
-        self.banner = ResultBanner()
+        self.side = panes.PreviewSide()
+        self.banner = panes.ResultBanner()
         self.banner_label, self.open_folder_button = self.banner.label, self.banner.open_folder_button
-        self.buttons = ButtonRow(print_mode)
+        self.buttons = panes.ButtonRow(print_mode)
         for parts, names in ((self.options, _OPTION_WIDGETS), (self.side, _SIDE_WIDGETS), (self.buttons, _BUTTONS)):
             for name in names:
                 setattr(self, name, getattr(parts, name))
@@ -171,8 +164,7 @@ class ExportDialog(QDialog):
     # --- what every document needs: the notice's title, the report's 署名 -------------------------------------
     def ask_title(self) -> str | None:
         """The notice's title, typed by the clerk (None: cancelled)."""
-        return ask_text(self, "填写通知标题", "这份通知没有读到标题，导出的文档要用它作标题，报告正文也要引用它。\n"
-                                            "请输入通知的标题：")
+        return panes.ask_notice_title(self)
 
     def ensure_title(self) -> bool:
         """True when the notice has a title to print; a notice stored without one (or with the placeholder
@@ -195,8 +187,7 @@ class ExportDialog(QDialog):
         return self.settings.get(REPORT_OFFICE).strip()
 
     def ask_office(self) -> str | None:
-        return ask_text(self, "本单位名称", "落实情况报告以本单位名称署名（只需填写一次，以后自动使用）。\n"
-                                          "请输入本单位名称：")
+        return panes.ask_office_name(self)
 
     def ensure_signer(self) -> bool:
         """For the report: True when it has a 署名, asking for the office's name (once) when it has none."""
@@ -229,13 +220,10 @@ class ExportDialog(QDialog):
         self._timer.start()
 
     def _update_buttons(self) -> None:
-        fresh = self.preview_is_current()
         exporting = self.jobs.exporting()
-        self.print_button.setEnabled(fresh and not exporting)
-        self.print_preview_button.setEnabled(fresh and not exporting)
-        self.export_button.setEnabled(not exporting and bool(self.source.rows or self.kind() == "report"))
+        self.buttons.update_for(self.preview_is_current() and not exporting,
+                                not exporting and bool(self.source.rows or self.kind() == "report"), self.fmt())
         self.options_panel.setEnabled(not exporting)
-        self.export_button.setText(f"导出 {FORMAT_NAMES[self.fmt()]}…")
 
     def preview_is_current(self) -> bool:
         return self._preview_version == self._version and self.preview.page_count() > 0
@@ -328,18 +316,16 @@ class ExportDialog(QDialog):
     def document_title(self) -> str:
         if self.preview_is_current() and self.preview.pages is not None and self.preview.pages.title:
             return self.preview.pages.title
-        if self.kind() == "report":
-            return self.report_editor.info().title or f"关于{subject(self.source.notice)}落实情况的报告"
-        return f"{subject(self.source.notice)}{KINDS[self.kind()]}"
+        return self.options.document_title(self.source.notice)
 
     def default_path(self) -> Path:
-        return default_export_path(self.settings.get(EXPORT_LAST_DIR), self.document_title(), self.fmt())
+        return panes.default_export_path(self.settings.get(EXPORT_LAST_DIR), self.document_title(), self.fmt())
 
     def choose_path_and_export(self) -> None:
         """导出…: ask where (last-used folder, name from the title), then write."""
         if not self.ensure_title() or not self.ensure_signer():
             return
-        out = ask_export_path(self, self.default_path(), self.fmt())
+        out = panes.ask_export_path(self, self.default_path(), self.fmt())
         if out is not None:
             self.export_to(out)
 
@@ -385,8 +371,7 @@ class ExportDialog(QDialog):
         if not self.preview_is_current():
             self.messages.warning("预览还没有生成完，请稍候再打印。", "打印")
             return False
-        printed = self.printing.print_dialog(self.preview.pages, self.rotate_check.isChecked())
-        if printed:
+        if printed := self.printing.print_dialog(self.preview.pages, self.rotate_check.isChecked()):
             self._set_status("已发送到打印机。")
         return printed
 
@@ -401,11 +386,9 @@ class ExportDialog(QDialog):
         self._release()
         super().done(result)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        # a dialog closed while hidden (its window closing) never reaches done(): release it here too
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - closed hidden (with its window): no done()
         super().closeEvent(event)
-        if event.isAccepted():
-            self._release()
+        self._release()
 
     def _release(self) -> None:
         """Stop the work, remember the options, remove the preview folder (twice is harmless)."""

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.documents import KINDS
 from desktop.domain import NoticeInfo, TaskRow
+from desktop.notice_titles import subject
 from desktop.settings import EXPORT_COLUMNS, EXPORT_FORMAT, EXPORT_KIND, Settings
 from desktop.spreadsheets.writer import XLSX_KINDS
 
@@ -202,6 +203,12 @@ class ExportOptions(QScrollArea):
             today=self.as_of(),
             report=self.report_editor.info() if kind == "report" else None,
             tag=tag)
+
+    def document_title(self, notice: NoticeInfo) -> str:
+        """The chosen document's title: the report's own title, else 〈subject〉〈document〉."""
+        if self.kind() == "report":
+            return self.report_editor.info().title or f"关于{subject(notice)}落实情况的报告"
+        return f"{subject(notice)}{KINDS[self.kind()]}"
 
     def redraft(self, notice: NoticeInfo, office: str) -> None:
         """A fresh draft of the report for the rows and date chosen (署名: the reporting unit, else ``office``)."""

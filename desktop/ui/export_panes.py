@@ -1,7 +1,8 @@
 """The right-hand side and the foot of the 导出公文 dialog: the page preview with its status line, progress
 bar, 取消 and 刷新预览 (``PreviewSide``); the green banner that says what was exported, with 打开文件 and
 打开文件所在位置 (``ResultBanner``); the row of 打印预览 / 打印 / 导出 / 关闭 buttons (``ButtonRow``); and
-where 导出… proposes to save (``default_export_path``, ``ask_export_path``).
+where 导出… proposes to save (``default_export_path``, ``ask_export_path``); the one-line answers the
+dialog asks for (``ask_notice_title``, ``ask_office_name``).
 They show what the dialog tells them and emit the clerk's clicks; the dialog decides.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .export_options import FORMAT_FILTERS
+from .export_options import FORMAT_FILTERS, FORMAT_NAMES
 from .export_source import safe_file_name
 from .pdf_pages import PdfPages
 from .pdf_preview import PdfPreview
@@ -32,6 +33,18 @@ def ask_text(parent: QWidget, title: str, prompt: str) -> str | None:
     """One line the clerk types (the notice's title, the office's name); None: cancelled or left empty."""
     text, ok = QInputDialog.getText(parent, title, prompt)
     return text.strip() if ok and text.strip() else None
+
+
+def ask_notice_title(parent: QWidget) -> str | None:
+    """The title of a notice stored without one, typed by the clerk (None: cancelled)."""
+    return ask_text(parent, "填写通知标题", "这份通知没有读到标题，导出的文档要用它作标题，报告正文也要引用它。\n"
+                                          "请输入通知的标题：")
+
+
+def ask_office_name(parent: QWidget) -> str | None:
+    """The office's own name, the report's 署名 (None: cancelled)."""
+    return ask_text(parent, "本单位名称", "落实情况报告以本单位名称署名（只需填写一次，以后自动使用）。\n"
+                                        "请输入本单位名称：")
 
 
 def default_export_path(last_dir: str, title: str, fmt: str) -> Path:
@@ -165,3 +178,10 @@ class ButtonRow(QHBoxLayout):
         self.addStretch(1)
         self.addWidget(self.export_button)
         self.addWidget(self.close_button)
+
+    def update_for(self, can_print: bool, can_export: bool, fmt: str) -> None:
+        """打印 and 打印预览 need a current preview; 导出 names the chosen format."""
+        self.print_button.setEnabled(can_print)
+        self.print_preview_button.setEnabled(can_print)
+        self.export_button.setEnabled(can_export)
+        self.export_button.setText(f"导出 {FORMAT_NAMES[fmt]}…")

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.documents import report as report_mod
-from desktop.documents.model import clean, subject
 from desktop.domain import NoticeInfo, TaskRow
+from desktop.notice_titles import subject
+from desktop.plaintext import clean
 
 BOOL_TEXT = {"attachment": "附上落实情况汇总表（横排附件页）"}
 PLACEHOLDERS = {"header": "发文机关标志，如：××镇人民政府（填写后套红版头）", "doc_number": "如：×政发〔2024〕5号",

@@ -3,8 +3,8 @@ the bulk actions, the 到期提醒 digest (window, menu entry, status-bar count)
 
 It pushes its commands (``tracking_commands``) onto the TaskController's per-notice undo stack, so
 撤销 undoes a log entry, an attached file or a bulk edit like any other edit. Questions to the clerk
-(a reason, a bulk choice) go through ``Prompts``, which tests replace; opening a file goes through
-``Prompts.open_url``.
+(a reason, a bulk choice) go through ``Prompts`` (``tracking_prompts``), which tests replace; opening
+a file goes through ``Prompts.open_url``.
 
 Start-up: ``start()`` runs once the window has painted (``app.py`` calls it through
 ``QTimer.singleShot``): one ``Ledger.digest`` (the start-up reader, no SQLAlchemy) gives the
@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QDialog, QMenu, QToolButton, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolButton
 
 from desktop.domain import DeadlineKind, Status, UnitRole
 from desktop.settings import TRACKING_WHO
@@ -41,47 +41,13 @@ from .tracking_commands import (
     ShiftDeadlinesCommand,
     UpdateProgressCommand,
 )
+from .tracking_prompts import Prompts  # noqa: F401 - also imported from here
 
 if TYPE_CHECKING:
     from desktop.tracking.digest import Digest
 
     from .main_window import MainWindow
     from .stats_view import StatsDialog
-
-
-
-class Prompts:
-    """The questions the tracking actions ask (modal dialogs); tests replace the methods."""
-
-    def __init__(self, parent: QWidget, today: Callable[[], dt.date], directory: Any) -> None:
-        self.parent, self.today, self.directory = parent, today, directory
-
-    def reason(self, title: str, old: dt.date | None, new: dt.date | None) -> str | None:
-        from .deadline_dialog import DeadlineReasonDialog
-
-        dialog = DeadlineReasonDialog(title, old, new, self.parent)
-        return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-    def bulk_status(self, count: int) -> tuple[Status, dt.date | None] | None:
-        from .bulk_dialogs import BulkStatusDialog
-
-        dialog = BulkStatusDialog(count, self.today(), self.parent)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-    def bulk_units(self, count: int) -> tuple[UnitRole, list[str]] | None:
-        from .bulk_dialogs import BulkUnitsDialog
-
-        dialog = BulkUnitsDialog(count, self.directory, self.parent)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-    def shift(self, count: int) -> tuple[int, str] | None:
-        from .bulk_dialogs import ShiftDeadlineDialog
-
-        dialog = ShiftDeadlineDialog(count, self.parent)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-    def open_url(self, url: QUrl) -> bool:
-        return QDesktopServices.openUrl(url)
 
 
 class TrackingController(QObject):
@@ -185,43 +151,35 @@ class TrackingController(QObject):
             elif tab == TAB_EVIDENCE:
                 self.panel.set_evidence(self.ledger.evidence(task_id))
 
-    def add_progress(self, date: dt.date | None, text: str, who: str = "") -> bool:
+    def _push_for_shown(self, command: Callable[[int], Any], *needed: object) -> bool:
+        """Push ``command(task id)`` for the task the panel shows, when there is one and every
+        ``needed`` value is there (the text of an entry, the files to attach …)."""
         task_id = self.panel.task_id()
-        if task_id is None or not text.strip():
+        if task_id is None or not all(needed):
+            return False
+        return self.controller.push(command(task_id))
+
+    def add_progress(self, date: dt.date | None, text: str, who: str = "") -> bool:
+        if self.panel.task_id() is None or not text.strip():
             return False
         if who != self.settings.get(TRACKING_WHO):
             self.settings.set(TRACKING_WHO, who)
-        return self.controller.push(AddProgressCommand(self, task_id, date, text.strip(), who))
+        return self._push_for_shown(lambda t: AddProgressCommand(self, t, date, text.strip(), who))
 
     def edit_progress(self, entry_id: int, fields: dict) -> bool:
-        task_id = self.panel.task_id()
-        if task_id is None or not fields:
-            return False
-        return self.controller.push(UpdateProgressCommand(self, task_id, entry_id, fields))
+        return self._push_for_shown(lambda t: UpdateProgressCommand(self, t, entry_id, fields), fields)
 
     def delete_progress(self, entry_id: int) -> bool:
-        task_id = self.panel.task_id()
-        if task_id is None:
-            return False
-        return self.controller.push(DeleteProgressCommand(self, task_id, entry_id))
+        return self._push_for_shown(lambda t: DeleteProgressCommand(self, t, entry_id))
 
     def attach_files(self, paths: list[Path]) -> bool:
-        task_id = self.panel.task_id()
-        if task_id is None or not paths:
-            return False
-        return self.controller.push(AttachEvidenceCommand(self, task_id, [Path(p) for p in paths]))
+        return self._push_for_shown(lambda t: AttachEvidenceCommand(self, t, [Path(p) for p in paths]), paths)
 
     def rename_evidence(self, evidence_id: int, name: str) -> bool:
-        task_id = self.panel.task_id()
-        if task_id is None:
-            return False
-        return self.controller.push(RenameEvidenceCommand(self, task_id, evidence_id, name))
+        return self._push_for_shown(lambda t: RenameEvidenceCommand(self, t, evidence_id, name))
 
     def remove_evidence(self, evidence_id: int) -> bool:
-        task_id = self.panel.task_id()
-        if task_id is None:
-            return False
-        return self.controller.push(RemoveEvidenceCommand(self, task_id, evidence_id))
+        return self._push_for_shown(lambda t: RemoveEvidenceCommand(self, t, evidence_id))
 
     def open_evidence(self, evidence_id: int) -> bool:
         """打开: the stored copy, with the system's viewer for its type."""

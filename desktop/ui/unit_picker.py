@@ -2,7 +2,9 @@
 
 ``UnitDirectory`` holds the completion model built from ``Ledger.units()`` (one entry per unit,
 matched on its full name, short name and aliases, completing to the full name). ``UnitPicker`` is the editor, used
-by the detail panel and, through ``UnitPickerDelegate``, by the 牵头单位/责任单位 table cells.
+by way of ``UnitPickerDelegate`` in the 牵头单位/责任单位 table cells; the detail panel's multi-line
+``unit_text_edit.UnitTextEdit`` shares its completion (``make_unit_completer``, ``name_prefix``,
+``completed``, ``tab_takes_completion``).
 Names not in the directory are accepted as typed (storage adds them to the directory).
 """
 from __future__ import annotations
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QStyledItemDelegate, QWidge
 
 from desktop.domain import UnitInfo
 
-from .task_model import UNIT_SEPARATOR, split_unit_names
+from .task_cells import UNIT_SEPARATOR, split_unit_names
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # all spellings, matched against what is typed
 FullNameRole = Qt.ItemDataRole.UserRole + 2  # what gets inserted
@@ -57,14 +59,7 @@ class UnitPicker(QLineEdit):
     def __init__(self, directory: UnitDirectory | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText("输入单位名称，多个用“、”分隔")
-        self._completer = QCompleter(self)
-        self._completer.setWidget(self)
-        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self._completer.setCompletionRole(KeyRole)
-        self._completer.setMaxVisibleItems(12)
-        self._completer.activated[QModelIndex].connect(self._insert_completion)
+        self._completer = make_unit_completer(self)
         self.textEdited.connect(self._update_completion)
         if directory is not None:
             self.set_directory(directory)
@@ -81,9 +76,7 @@ class UnitPicker(QLineEdit):
 
     def current_prefix(self) -> str:
         """The name being typed: the text after the last separator, up to the cursor."""
-        before = self.text()[:self.cursorPosition()]
-        cut = max(before.rfind(s) for s in _SEPARATORS)
-        return before[cut + 1:].strip()
+        return name_prefix(self.text(), self.cursorPosition())
 
     # --- completion ---------------------------------------------------------------------------
     def _update_completion(self, _text: str = "") -> None:
@@ -98,22 +91,13 @@ class UnitPicker(QLineEdit):
         self._completer.popup().setCurrentIndex(self._completer.completionModel().index(0, 0))
         self._completer.complete()
 
-    def _insert_completion(self, index: QModelIndex) -> None:
-        self.complete_with(index.data(FullNameRole))
-
     def complete_with(self, full_name: str | None) -> None:
         """Replace the name being typed with ``full_name``."""
         if not full_name:
             return
-        text, pos = self.text(), self.cursorPosition()
-        before, after = text[:pos], text[pos:]
-        cut = max(before.rfind(s) for s in _SEPARATORS)
-        head = before[:cut + 1]
-        # the rest of the current name (right of the cursor, up to the next separator) is replaced too
-        nxt = min([i for i in (after.find(s) for s in _SEPARATORS) if i >= 0], default=len(after))
-        new = head + full_name
-        self.setText(new + after[nxt:])
-        self.setCursorPosition(len(new))
+        text, pos = completed(self.text(), self.cursorPosition(), full_name)
+        self.setText(text)
+        self.setCursorPosition(pos)
 
     def event(self, event: QEvent) -> bool:
         """Tab / Shift+Tab on an open completion list take the highlighted name first, then move on as
@@ -162,3 +146,35 @@ def tab_takes_completion(field, event: QEvent) -> None:
         popup.hide()
         if index.isValid():
             field.complete_with(index.data(FullNameRole))
+
+
+def make_unit_completer(field: QWidget) -> QCompleter:
+    """The completion popup of a units field (``UnitPicker``, the detail panel's ``UnitTextEdit``): matches
+    any spelling anywhere in an entry, case-insensitively; picking an entry calls ``field.complete_with``
+    with the unit's full name. Its model is a ``UnitDirectory``'s."""
+    completer = QCompleter(field)
+    completer.setWidget(field)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    completer.setCompletionRole(KeyRole)
+    completer.setMaxVisibleItems(12)
+    completer.activated[QModelIndex].connect(lambda ix: field.complete_with(ix.data(FullNameRole)))
+    return completer
+
+
+def name_prefix(text: str, pos: int) -> str:
+    """The name being typed in ``text`` at ``pos``: the text after the last separator, up to ``pos``."""
+    before = text[:pos]
+    cut = max(before.rfind(s) for s in _SEPARATORS)
+    return before[cut + 1:].strip()
+
+
+def completed(text: str, pos: int, full_name: str) -> tuple[str, int]:
+    """``text`` with the name being typed at ``pos`` replaced by ``full_name`` — the rest of that name too
+    (right of ``pos``, up to the next separator) — and the position just after it."""
+    before, after = text[:pos], text[pos:]
+    head = before[:max(before.rfind(s) for s in _SEPARATORS) + 1]
+    nxt = min([i for i in (after.find(s) for s in _SEPARATORS) if i >= 0], default=len(after))
+    new = head + full_name
+    return new + after[nxt:], len(new)
