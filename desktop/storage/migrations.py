@@ -199,7 +199,7 @@ def steps() -> tuple[tuple[int, tuple[str, ...]], ...]:
 def statements(target: int, dialect: str = "sqlite") -> list[str]:
     """The SQL that makes an empty database a ledger of version ``target`` (what ``_run_steps`` runs, the
     version row left at 1): restore builds the schema of a backup's version with it, and checks a backup
-    against it (``backup.check_schema``)."""
+    against it (``backup_schema.check_schema``)."""
     words = _DIALECT_WORDS[dialect]
     return [sql.format(**words) if "{" in sql else sql for n, step in steps() if n <= target for sql in step]
 

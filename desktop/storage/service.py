@@ -6,7 +6,7 @@ ledger once (``core.Core``: engine, sessions, migrations) and composes the colla
 it; ``Ledger`` forwards each public method to one of them:
 
     notice_store    notices, the notice's own fields, duplicates, storing an import  (notice_store.py)
-    tree            a notice's task tree and its edits                               (task_tree.py)
+    tree            a notice's task tree and its edits                               (task_tree.py, task_snapshots.py)
     tracking        loading across notices, status/deadlines of many tasks, progress (tracking_store.py)
     evidence_store  evidence files                                                   (evidence_store.py)
     exchange        fingerprints, signed hand-outs, units' returns, carry forward    (exchange_store.py)

@@ -3,12 +3,10 @@
 ``TaskTree`` is the collaborator behind the "tasks" section of ``ledger.Ledger``. Tree invariants kept
 by every method: siblings' ``position`` values are 0..n-1 (dense), a parent always belongs to the same
 notice, and a task is never moved under its own subtree. Each method is one transaction and writes
-its change-log rows in it (``core.log``).
+its change-log rows in it (``core.log``). What an edit keeps to undo it (snapshots) is in ``task_snapshots``.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
@@ -25,14 +23,12 @@ from desktop.storage.core import (
     current_version,
     insert_links,
     link_rows,
-    links,
     log,
     node,
     refresh_latest,
     require_notice,
     role_ids,
     role_names,
-    rows_of,
     update_fields,
 )
 from desktop.storage.engine import fix_sequences, guarded
@@ -48,7 +44,13 @@ from desktop.storage.rows import (
     names,
     not_found,
     place,
-    preorder,
+)
+from desktop.storage.task_snapshots import (
+    restore_attached,
+    restore_links,
+    subtree_ids,
+    take_snapshot,
+    task_values,
 )
 from desktop.storage.unit_store import UnitDirectory, replace_units
 
@@ -78,52 +80,6 @@ def _shift(s: Session, notice_id: int, parent_id: int | None, start: int, by: in
 def _next_sibling(s: Session, where: Row[Any]) -> int | None:
     return s.execute(select(Task.id).where(_siblings(where.notice_id, where.parent_id),
                                            Task.position == where.position + 1)).scalar()
-
-
-def _task_values(s: Session, task_ids: Sequence[int]) -> list[dict[str, Any]]:
-    rows = {r["id"]: dict(r) for r in s.execute(select(*TASK_COLUMNS).where(Task.id.in_(task_ids))).mappings()}
-    return [rows[i] for i in task_ids]
-
-
-# --- snapshots -----------------------------------------------------------------------------------
-def _subtree(s: Session, root: Row[Any]) -> list[int]:
-    """The ids of ``root`` and its descendants, parents first, siblings in order."""
-    pairs = s.execute(select(Task.id, Task.parent_id).where(Task.notice_id == root.notice_id)
-                      .order_by(Task.position, Task.id))
-    return preorder(((tid, pid) for tid, pid in pairs), [root.id])
-
-
-def _snapshot(s: Session, task_ids: list[int]) -> TaskSnapshot:
-    rows = _task_values(s, task_ids)
-    order = {tid: i for i, tid in enumerate(task_ids)}
-    wanted = set(task_ids)
-    nid = rows[0]["notice_id"]
-    found = [r for r in links(s, TaskUnit.task_id.in_(select(Task.id).where(Task.notice_id == nid)))
-             if r.task_id in wanted]
-    found.sort(key=lambda r: order[r.task_id])  # stable: keeps role and position order per task
-    return TaskSnapshot(rows=rows, units=[(r.task_id, r.role.value, r.name) for r in found],
-                        progress=rows_of(s, ProgressEntry, task_ids), evidence=rows_of(s, Evidence, task_ids))
-
-
-def _restore_attached(s: Session, snapshot: TaskSnapshot) -> None:
-    """Put back the progress entries and evidence rows of a snapshot (same ids; the files never left)."""
-    conn = s.connection()
-    if snapshot.progress:
-        conn.execute(insert(ProgressEntry.__table__), snapshot.progress)
-    if snapshot.evidence:
-        conn.execute(insert(Evidence.__table__), snapshot.evidence)
-
-
-def _restore_links(s: Session, units: list[tuple[int, str, str]]) -> None:
-    if not units:
-        return
-    directory = UnitDirectory(s)
-    per_list: dict[tuple[int, UnitRole], list[int]] = defaultdict(list)
-    for task_id, role, name in units:
-        uid = directory.id_for(name)
-        if uid not in per_list[task_id, UnitRole(role)]:
-            per_list[task_id, UnitRole(role)].append(uid)
-    insert_links(s, [row for (tid, role), ids in per_list.items() for row in link_rows(tid, role, ids)])
 
 
 def _adopt_children(s: Session, where: Row[Any], from_id: int) -> list[tuple[int, int, int]]:
@@ -224,7 +180,7 @@ class TaskTree(Part):
     def delete_task(self, task_id: int) -> TaskSnapshot:
         with self.core.Session.begin() as s:
             where = node(s, task_id)
-            snapshot = _snapshot(s, _subtree(s, where))
+            snapshot = take_snapshot(s, subtree_ids(s, where))
             # ON DELETE CASCADE takes the descendants and all their unit links.
             s.execute(delete(Task).where(Task.id == task_id), execution_options={"synchronize_session": False})
             _shift(s, where.notice_id, where.parent_id, where.position + 1, -1)
@@ -244,8 +200,8 @@ class TaskTree(Part):
             # Same ids as before, so later undo steps that name these tasks still find them.
             # (PostgreSQL: fix_sequences moves the identity sequence past them; SQLite's AUTOINCREMENT follows.)
             s.execute(insert(Task), [dict(r) for r in snapshot.rows])
-            _restore_links(s, snapshot.units)
-            _restore_attached(s, snapshot)
+            restore_links(s, snapshot.units)
+            restore_attached(s, snapshot)
             fix_sequences(s.connection(), ["task", "progress_entry", "evidence"])
             log(s, root["notice_id"], root["id"], ("restore", None, describe(root)))
 
@@ -297,7 +253,7 @@ class TaskTree(Part):
     def split_task(self, task_id: int, at: int, new_id: int | None = None) -> int:
         with self.core.Session.begin() as s:
             where = node(s, task_id)
-            (values,) = _task_values(s, [task_id])
+            (values,) = task_values(s, [task_id])
             text = values["text"]
             if not 0 <= at <= len(text):
                 raise ValueError(f"split position {at} outside the text (0..{len(text)})")
@@ -327,7 +283,7 @@ class TaskTree(Part):
             if (other.notice_id, other.parent_id, other.position) != (where.notice_id, where.parent_id,
                                                                       where.position + 1):
                 raise ValueError(f"task {new_id} is not the next sibling of task {task_id}")
-            a, b = _task_values(s, [task_id, new_id])
+            a, b = task_values(s, [task_id, new_id])
             _adopt_children(s, where, new_id)
             merged = a["text"] + b["text"] if text is None else text
             s.execute(delete(Task).where(Task.id == new_id), execution_options={"synchronize_session": False})
@@ -344,7 +300,7 @@ class TaskTree(Part):
             next_id = _next_sibling(s, where)
             if next_id is None:
                 raise ValueError("没有下一个同级任务，不能合并")
-            snapshot = _snapshot(s, [task_id, next_id])
+            snapshot = take_snapshot(s, [task_id, next_id])
             a, b = snapshot.rows
             snapshot.moved = _adopt_children(s, where, next_id)
             merged: dict[str, Any] = {"text": a["text"] + b["text"]}
@@ -396,7 +352,7 @@ class TaskTree(Part):
                           execution_options={"synchronize_session": False})
             s.execute(delete(TaskUnit).where(TaskUnit.task_id == task_id),
                       execution_options={"synchronize_session": False})
-            _restore_links(s, snapshot.units)
+            restore_links(s, snapshot.units)
             for table, kept in ((ProgressEntry.__table__, snapshot.progress), (Evidence.__table__, snapshot.evidence)):
                 ids = [e["id"] for e in kept if e["task_id"] == b["id"]]
                 if ids:

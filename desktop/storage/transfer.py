@@ -116,7 +116,7 @@ def backup_server(db_url: str, out: Path) -> Path:
     """Write the whole server ledger to the SQLite file ``out`` (a folder: a dated file in it),
     through a hidden partial file renamed into place. Returns the file written. The server must be
     at the current schema version (else: run migrate)."""
-    from desktop.storage.backup import AUTO_PREFIX, file_stamp, free_name, fsync_dir, partial_name
+    from desktop.storage.backup_files import AUTO_PREFIX, file_stamp, free_name, fsync_dir, partial_name
 
     out = Path(out)
     if out.is_dir():
@@ -191,7 +191,9 @@ def restore_to_server(db_url: str, src: Path, *, replace: bool = False,
     older backup is migrated on a temporary copy first; the server must be empty of tables or at the
     current version (else: run migrate). ``evidence_dir``: a data folder whose ``evidence/`` files
     supply the bytes the backup does not carry."""
-    from desktop.storage.backup import inspect_backup, rebuilt_copy, remove_db
+    from desktop.storage.backup_files import remove_db
+    from desktop.storage.backup_rebuild import rebuilt_copy
+    from desktop.storage.backup_summary import inspect_backup
 
     src = Path(src)
     inspect_backup(src)  # refuses foreign, damaged and newer files before anything else

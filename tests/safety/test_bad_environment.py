@@ -73,7 +73,7 @@ def test_full_disk_while_writing_a_backup_leaves_no_partial_file(data_dir, tmp_p
     def full(*_a, **_k):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(backup.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)  # every copy is flushed with os.fsync (backup_files.py)
     with pytest.raises(LedgerError, match="No space left on device|磁盘空间"):
         backup.backup_to(data_dir, tmp_path / "b.sqlite")
     assert not list(tmp_path.glob(".*partial")) and not (tmp_path / "b.sqlite").exists()
