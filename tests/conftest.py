@@ -42,8 +42,9 @@ def _no_network(monkeypatch):
     yield
 
 
-# Made on purpose to outlive one use: the fallback log folder and the evidence viewer's cache.
-KEPT_IN_TEMP = {"NoticeDesk-logs", "noticedesk-evidence-cache"}
+# Made on purpose to outlive one use: the fallback log folder, the evidence viewer's cache, and the 51-byte
+# marker the OCR engine (onnxruntime) writes once per machine and reads back.
+KEPT_IN_TEMP = {"NoticeDesk-logs", "noticedesk-evidence-cache", ".ses"}
 
 
 @pytest.fixture(autouse=True)
