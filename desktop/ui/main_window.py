@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.controller.set_notice(self.notice_list.current_id())
         self.actions.set_enabled(self.controller.capabilities())
         self._update_document_actions()
+        self.view.setFocus()  # not the search box, which would take Ctrl+E (行尾) before 导出公文
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -65,6 +65,18 @@ def leftovers(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(".noticedesk-")]
 
 
+def test_ctrl_e_works_from_where_the_window_opens(qtbot, make_window, notice_id):
+    """The window opens with the task table focused, not the search box (which takes Ctrl+E as 行尾)."""
+    w = make_window()
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert QApplication.focusWidget() is w.view
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(w.findChildren(ExportDialog)) == 1)
+    w.findChildren(ExportDialog)[0].reject()
+
+
 def test_shortcuts_menu_and_toolbar(qtbot, make_window, notice_id):
     w = make_window()
     assert w.export_action.shortcut() == QKeySequence("Ctrl+E")
