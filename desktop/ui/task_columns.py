@@ -20,7 +20,7 @@ from desktop.settings import TASK_COLUMNS, TASK_HEADER_LEGACY, Settings
 from desktop.tracking.status import progress_text
 
 from .task_delegates import text_margin
-from .task_model import (
+from .task_cells import (
     COL_DEADLINE,
     COL_LEAD,
     COL_NUMBER,
