@@ -19,7 +19,6 @@ from desktop.domain import TaskRow
 from desktop.settings import TASK_COLUMNS, TASK_HEADER_LEGACY, Settings
 from desktop.tracking.status import progress_text
 
-from .task_delegates import text_margin
 from .task_cells import (
     COL_DEADLINE,
     COL_LEAD,
@@ -33,6 +32,7 @@ from .task_cells import (
     UNIT_SEPARATOR,
     latest_progress,
 )
+from .task_delegates import text_margin
 
 if TYPE_CHECKING:
     from .task_view import TaskView
