@@ -127,11 +127,15 @@ def _as_kind(value: Any) -> DeadlineKind:
         return DeadlineKind[str(value).upper()]
 
 
+def _known(fields: dict[str, Any], allowed: frozenset[str], what: str) -> None:
+    """A field name outside ``allowed`` is a bug in the caller: TypeError naming them."""
+    if unknown := set(fields) - allowed:
+        raise TypeError(f"unknown {what} field(s): {', '.join(sorted(unknown))}")
+
+
 def clean_task_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Check names (a wrong name is a bug: TypeError) and bring values to their stored types."""
-    unknown = set(fields) - EDITABLE_TASK_FIELDS
-    if unknown:
-        raise TypeError(f"unknown task field(s): {', '.join(sorted(unknown))}")
+    _known(fields, EDITABLE_TASK_FIELDS, "task")
     out: dict[str, Any] = {}
     for name, value in fields.items():
         if name in TASK_TEXT_FIELDS or name == "revision_reason":
@@ -160,9 +164,7 @@ def names(value: Any) -> list[str]:
 
 def clean_unit_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Unit fields (name, short_name, aliases, category, order, collective) as stored; order → sort_order."""
-    unknown = set(fields) - _UNIT_FIELDS
-    if unknown:
-        raise TypeError(f"unknown unit field(s): {', '.join(sorted(unknown))}")
+    _known(fields, _UNIT_FIELDS, "unit")
     out: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "name":

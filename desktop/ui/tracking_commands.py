@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from desktop.domain import Status, UnitRole
 from desktop.storage.ledger import LedgerError
 
-from .undo_commands import UNIT_ROLE_LABELS, LedgerCommand, TaskContext
+from .undo_commands import UNIT_ROLE_LABELS, KeepOldCommand, LedgerCommand, TaskContext
 
 
 class TrackingContext(TaskContext, Protocol):
@@ -170,7 +170,7 @@ class RemoveEvidenceCommand(LedgerCommand):
 
 
 # --- deadlines -------------------------------------------------------------------------------
-class ReviseDeadlineCommand(LedgerCommand):
+class ReviseDeadlineCommand(KeepOldCommand):
     """调整时限: a revised due date with its reason (the original is kept); undo sets the old fields."""
 
     def __init__(self, ctx: TrackingContext, task_id: int, due_date: dt.date | None, reason: str) -> None:
@@ -179,24 +179,32 @@ class ReviseDeadlineCommand(LedgerCommand):
         self.task_id, self.due_date, self.reason = task_id, due_date, reason
         self.old: dict[str, Any] | None = None
 
-    def do(self) -> None:
-        old = self.ctx.ledger.revise_deadline(self.task_id, self.due_date, self.reason)
-        if self.old is None:
-            self.old = old
-        self.ctx.row_changed(self.task_id)
+    def apply(self) -> dict[str, Any]:
+        return self.ctx.ledger.revise_deadline(self.task_id, self.due_date, self.reason)
 
-    def undo_(self) -> None:
-        assert self.old is not None
-        self.ctx.ledger.set_fields(self.task_id, **self.old)
+    def restore(self, old: dict[str, Any]) -> None:
+        self.ctx.ledger.set_fields(self.task_id, **old)
+
+    def refresh(self, undone: bool) -> None:
         self.ctx.row_changed(self.task_id)
 
 
 # --- bulk edits (one step each) --------------------------------------------------------------
-class _BulkCommand(LedgerCommand):
+class _BulkCommand(KeepOldCommand):
+    """Many tasks in one step: the tree reloads after either way; undo ``set_fields_many`` with the
+    old values unless a subclass restores otherwise."""
+
     def __init__(self, ctx: TrackingContext, text: str, task_ids: list[int]) -> None:
         super().__init__(ctx, text)
         self.ctx: TrackingContext = ctx
         self.task_ids = list(task_ids)
+        self.old: dict[int, Any] | None = None
+
+    def restore(self, old: dict[int, Any]) -> None:
+        self.ctx.ledger.set_fields_many(old)
+
+    def refresh(self, undone: bool) -> None:
+        self.ctx.rows_changed(self.task_ids)
 
 
 class BulkStatusCommand(_BulkCommand):
@@ -205,18 +213,9 @@ class BulkStatusCommand(_BulkCommand):
     def __init__(self, ctx: TrackingContext, task_ids: list[int], status: Status, done_on: dt.date | None) -> None:
         super().__init__(ctx, f"批量设为{status.value}（{len(task_ids)} 条）", task_ids)
         self.status, self.done_on = status, done_on
-        self.old: dict[int, dict[str, Any]] | None = None
 
-    def do(self) -> None:
-        old = self.ctx.ledger.set_status_many(self.task_ids, self.status, self.done_on)
-        if self.old is None:
-            self.old = old
-        self.ctx.rows_changed(self.task_ids)
-
-    def undo_(self) -> None:
-        assert self.old is not None
-        self.ctx.ledger.set_fields_many(self.old)
-        self.ctx.rows_changed(self.task_ids)
+    def apply(self) -> dict[int, dict[str, Any]]:
+        return self.ctx.ledger.set_status_many(self.task_ids, self.status, self.done_on)
 
 
 class BulkUnitsCommand(_BulkCommand):
@@ -225,19 +224,17 @@ class BulkUnitsCommand(_BulkCommand):
     def __init__(self, ctx: TrackingContext, task_ids: list[int], role: UnitRole, names: list[str]) -> None:
         super().__init__(ctx, f"批量设置{UNIT_ROLE_LABELS[role]}（{len(task_ids)} 条）", task_ids)
         self.role, self.names = role, list(names)
-        self.old: dict[int, list[str]] | None = None
 
-    def do(self) -> None:
-        old = self.ctx.ledger.set_units_many(self.task_ids, self.role, self.names)
-        if self.old is None:
-            self.old = old
-        self.ctx.units_changed()
-        self.ctx.rows_changed(self.task_ids)
+    def apply(self) -> dict[int, list[str]]:
+        return self.ctx.ledger.set_units_many(self.task_ids, self.role, self.names)
 
-    def undo_(self) -> None:
-        assert self.old is not None
-        self.ctx.ledger.set_units_each(self.role, self.old)
-        self.ctx.rows_changed(self.task_ids)
+    def restore(self, old: dict[int, list[str]]) -> None:
+        self.ctx.ledger.set_units_each(self.role, old)
+
+    def refresh(self, undone: bool) -> None:
+        if not undone:
+            self.ctx.units_changed()
+        super().refresh(undone)
 
 
 class ShiftDeadlinesCommand(_BulkCommand):
@@ -246,15 +243,6 @@ class ShiftDeadlinesCommand(_BulkCommand):
     def __init__(self, ctx: TrackingContext, task_ids: list[int], days: int, reason: str) -> None:
         super().__init__(ctx, f"批量调整时限（{len(task_ids)} 条）", task_ids)
         self.days, self.reason = days, reason
-        self.old: dict[int, dict[str, Any]] | None = None
 
-    def do(self) -> None:
-        old = self.ctx.ledger.shift_deadlines(self.task_ids, self.days, self.reason)
-        if self.old is None:
-            self.old = old
-        self.ctx.rows_changed(self.task_ids)
-
-    def undo_(self) -> None:
-        assert self.old is not None
-        self.ctx.ledger.set_fields_many(self.old)
-        self.ctx.rows_changed(self.task_ids)
+    def apply(self) -> dict[int, dict[str, Any]]:
+        return self.ctx.ledger.shift_deadlines(self.task_ids, self.days, self.reason)

@@ -76,7 +76,38 @@ class LedgerCommand(QUndoCommand):
             self.ctx.tree_changed([])
 
 
-class SetFieldsCommand(LedgerCommand):
+class KeepOldCommand(LedgerCommand):
+    """Base of the "call the Ledger, keep the old values, undo puts them back" commands: ``apply``
+    makes the change and returns the old values (None: the step was dropped, nothing is kept or
+    refreshed); they are kept the first time only, so a redo after undo does not overwrite them.
+    ``restore(old)`` puts them back; ``refresh(undone)`` runs after either."""
+
+    old: Any = None
+
+    def apply(self) -> Any:
+        raise NotImplementedError
+
+    def restore(self, old: Any) -> None:
+        raise NotImplementedError
+
+    def refresh(self, undone: bool) -> None:
+        raise NotImplementedError
+
+    def do(self) -> None:
+        old = self.apply()
+        if old is None:
+            return
+        if self.old is None:
+            self.old = old
+        self.refresh(False)
+
+    def undo_(self) -> None:
+        assert self.old is not None
+        self.restore(self.old)
+        self.refresh(True)
+
+
+class SetFieldsCommand(KeepOldCommand):
     """修改任务名称 / 修改状态 …: set task fields; undo sets the old values back."""
 
     def __init__(self, ctx: TaskContext, task_id: int, fields: dict[str, Any], version: int | None = None) -> None:
@@ -87,26 +118,23 @@ class SetFieldsCommand(LedgerCommand):
         self.version = version  # the row as the clerk saw it: a save over someone else's newer one is refused
         self.old: dict[str, Any] | None = None
 
-    def do(self) -> None:
-        first = self.old is None
+    def apply(self) -> dict[str, Any] | None:
         try:
-            old = self.ctx.ledger.set_fields(self.task_id, expected_version=self.version if first else None,
-                                             **self.fields)
+            return self.ctx.ledger.set_fields(self.task_id, expected_version=self.version if self.old is None
+                                              else None, **self.fields)
         except ConflictError as err:
             if not self._resolve(err, self.task_id):
-                return
-            old = {k: err.theirs.get(k) for k in self.fields}  # undo goes back to what they had saved
-        if first:
-            self.old = old
+                return None
+            return {k: err.theirs.get(k) for k in self.fields}  # undo goes back to what they had saved
+
+    def restore(self, old: dict[str, Any]) -> None:
+        self.ctx.ledger.set_fields(self.task_id, **old)
+
+    def refresh(self, undone: bool) -> None:
         self.ctx.row_changed(self.task_id)
 
-    def undo_(self) -> None:
-        assert self.old is not None
-        self.ctx.ledger.set_fields(self.task_id, **self.old)
-        self.ctx.row_changed(self.task_id)
 
-
-class SetUnitsCommand(LedgerCommand):
+class SetUnitsCommand(KeepOldCommand):
     """修改牵头单位 / 修改责任单位: replace a role's units; undo puts the old names back."""
 
     def __init__(self, ctx: TaskContext, task_id: int, role: UnitRole, names: list[str],
@@ -116,25 +144,22 @@ class SetUnitsCommand(LedgerCommand):
         self.version = version  # the row as the clerk saw it (see SetFieldsCommand)
         self.old: list[str] | None = None
 
-    def do(self) -> None:
-        first = self.old is None
-        key = "lead_units" if self.role == UnitRole.LEAD else "units"
+    def apply(self) -> list[str] | None:
         try:
-            old = self.ctx.ledger.set_units(self.task_id, self.role, self.names,
-                                            expected_version=self.version if first else None)
+            return list(self.ctx.ledger.set_units(self.task_id, self.role, self.names,
+                                                  expected_version=self.version if self.old is None else None))
         except ConflictError as err:
             if not self._resolve(err, self.task_id):
-                return
-            old = err.theirs.get(key) or []
-        if first:
-            self.old = list(old)
-        self.ctx.row_changed(self.task_id)
-        self.ctx.units_changed()
+                return None
+            return list(err.theirs.get("lead_units" if self.role == UnitRole.LEAD else "units") or [])
 
-    def undo_(self) -> None:
-        assert self.old is not None
-        self.ctx.ledger.set_units(self.task_id, self.role, self.old)
+    def restore(self, old: list[str]) -> None:
+        self.ctx.ledger.set_units(self.task_id, self.role, old)
+
+    def refresh(self, undone: bool) -> None:
         self.ctx.row_changed(self.task_id)
+        if not undone:
+            self.ctx.units_changed()
 
 
 class AddTaskCommand(LedgerCommand):
