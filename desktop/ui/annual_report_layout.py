@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.annual.model import SECTIONS
+from desktop.annual.labels import SECTIONS
 
 from .annual_grid import AnnualGrid
 
