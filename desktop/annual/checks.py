@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass
 
 from desktop.annual.grids import format_value
-from desktop.annual.model import SECTION_BY_NO, T3_COL_KEYS, TABLES, TEXT_SECTIONS, AnnualReport, Value
+from desktop.annual.labels import SECTION_BY_NO, T3_COL_KEYS, TABLES, TEXT_SECTIONS
+from desktop.annual.model import AnnualReport, Value
 
 JUMP_FACTOR = 3
 PLACEHOLDER = re.compile(r"【[^】]*】")  # what a draft leaves for the clerk to fill in

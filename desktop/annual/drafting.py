@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from desktop.annual.model import SIX_PARTS, SUBSECTIONS_ONE, AnnualReport, default_intro
+from desktop.annual.labels import SIX_PARTS, SUBSECTIONS_ONE
+from desktop.annual.model import AnnualReport, default_intro
 from desktop.domain import NoticeInfo, Status, TaskRow
 from desktop.tracking.status import OPEN
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.annual.model import T2_BLOCKS, T3_COLS, T3_CORNER_NOTE, T3_GROUP, T3_SUBGROUPS, T3_TOP, T4_COLS
+from desktop.annual.labels import T2_BLOCKS, T3_COLS, T3_CORNER_NOTE, T3_GROUP, T3_SUBGROUPS, T3_TOP, T4_COLS
 
 HEAD, HEADING, LABEL, VALUE, TOTAL = "head", "heading", "label", "value", "total"
 

@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from desktop.annual.model import T3_COL_KEYS, AnnualReport
+from desktop.annual.labels import T3_COL_KEYS
+from desktop.annual.model import AnnualReport
 
 
 def consistent_report(year: int = 2024, seed: int = 7) -> AnnualReport:

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from desktop.annual import store
 from desktop.annual.grids import LAYOUTS, format_value
-from desktop.annual.model import SECTIONS
+from desktop.annual.labels import SECTIONS
 from desktop.documents.annual_report_doc import build_annual, export_annual
 
 pytestmark = pytest.mark.usefixtures("no_system_fonts")

@@ -6,7 +6,8 @@ import json
 import pytest
 
 from desktop.annual import store
-from desktop.annual.model import TABLES, AnnualReport, ReportFormatError, parse_value
+from desktop.annual.labels import TABLES
+from desktop.annual.model import AnnualReport, ReportFormatError, parse_value
 
 
 def test_json_round_trip_keeps_every_value_and_text(report, tmp_path):
