@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.annual.grids import HEAD, HEADING, LAYOUTS, format_value
-from desktop.annual.model import SECTIONS, AnnualReport
+from desktop.annual.labels import SECTIONS
+from desktop.annual.model import AnnualReport
 from desktop.documents import layout
 from desktop.documents.model import Doc, Grid, GridCell, Para, clean
 
