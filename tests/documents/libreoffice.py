@@ -22,6 +22,19 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def need_soffice() -> str:
+    """The LibreOffice program for a test that needs it: missing on CI (which installs it) fails the test,
+    missing elsewhere skips it with the package to install."""
+    import pytest
+
+    exe = soffice()
+    if not exe:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is missing: .ci/run installs libreoffice-writer-nogui")
+        pytest.skip("LibreOffice not installed (apt-get install libreoffice-writer-nogui)")
+    return exe
+
+
 def fontconfig_file(folder: Path) -> Path:
     """A fontconfig file: the system's, plus the bundled fonts under every name the .docx may use."""
     font_dir = resource("fonts", BUNDLED_FONTS["song"]).parent

@@ -23,7 +23,7 @@ from desktop.documents.model import ItemRow, Table, Tree, clean, cn_date
 from desktop.documents.pdf_writer import PdfWriter
 from desktop.domain import Status
 from desktop.tracking.rules import is_open
-from tests.documents.libreoffice import convert, soffice
+from tests.documents.libreoffice import convert, need_soffice
 from tests.documents.provincial import make_provincial
 
 TODAY = dt.date(2023, 12, 25)
@@ -128,8 +128,7 @@ def annual(tmp_path_factory) -> dict[tuple[str, str, str], tuple[Path, object]]:
 @pytest.fixture(scope="module")
 def laid_out(exported, annual, tmp_path_factory) -> dict[tuple[str, str], Path]:
     """(case, kind) → the .docx as LibreOffice lays it out (PDF); the annual reports too."""
-    if not soffice():
-        pytest.skip("LibreOffice (soffice) is not installed; CI installs it (.ci/run)")
+    need_soffice()
     every = {**exported, **annual}
     docx = {path.stem: (c, k) for (c, k, fmt), (path, _r) in every.items() if fmt == "docx"}
     work = tmp_path_factory.mktemp("libreoffice")

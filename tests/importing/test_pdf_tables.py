@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 
 import pytest
@@ -13,18 +12,11 @@ import pytest
 from desktop.importing import parse_path, read_document, to_json_dict
 from desktop.importing.model import Table
 from tests.conftest import CORPUS, REPO
+from tests.documents.libreoffice import need_soffice
 from tests.importing.builders import corpus_blocks, make_docx
 
 LEZHI = "002_lezhi_2023_table"
 
-
-def _office() -> str:
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if not office:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is missing: .ci/run installs libreoffice-writer-nogui")
-        pytest.skip("LibreOffice not installed (apt-get install libreoffice-writer-nogui)")
-    return office
 
 
 def print_to_pdf(docx_path, out_dir):
@@ -36,7 +28,7 @@ def print_to_pdf(docx_path, out_dir):
                      f'<dir>{REPO / "resources" / "fonts"}</dir><cachedir>{out_dir / "fc-cache"}</cachedir></fontconfig>',
                      encoding="utf-8")
     env = dict(os.environ, FONTCONFIG_FILE=str(fonts))
-    subprocess.run([_office(), "--headless", "--norestore", f"-env:UserInstallation={(out_dir / 'lo').as_uri()}",
+    subprocess.run([need_soffice(), "--headless", "--norestore", f"-env:UserInstallation={(out_dir / 'lo').as_uri()}",
                     "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
                    check=True, capture_output=True, timeout=240, env=env)
     return out_dir / (docx_path.stem + ".pdf")

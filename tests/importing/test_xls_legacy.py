@@ -2,7 +2,6 @@
 LibreOffice when it is installed (the clear message otherwise)."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 
@@ -10,6 +9,7 @@ import pytest
 
 from desktop.importing import NoticeReadError, parse_path
 from tests.conftest import CORPUS
+from tests.documents.libreoffice import need_soffice
 from tests.importing.builders import corpus_blocks, make_docx
 
 HEADER = ["序号", "任务名称", "具体内容", "牵头单位", "责任单位", "完成时限"]
@@ -77,20 +77,12 @@ def test_xls_sheet_choice_and_damage(tmp_path):
     assert str(err.value).startswith("无法读取文件")
 
 
-def _office() -> str:
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if not office:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is missing: .ci/run installs libreoffice-writer-nogui")
-        pytest.skip("LibreOffice not installed")
-    return office
-
 
 @pytest.mark.parametrize("suffix", [".doc", ".wps"])
 def test_doc_and_wps_through_libreoffice(tmp_path, suffix):
     name = "000_songming_2021"
     docx_path = make_docx(corpus_blocks(CORPUS / f"{name}.txt"), tmp_path / f"{name}.docx", textbox=False)
-    subprocess.run([_office(), "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+    subprocess.run([need_soffice(), "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
                     "--convert-to", "doc", "--outdir", str(tmp_path), str(docx_path)],
                    check=True, capture_output=True, timeout=240)
     old = tmp_path / f"{name}.doc"
