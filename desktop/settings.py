@@ -260,9 +260,21 @@ class Settings:
             try:
                 with open(self.path, encoding="utf-8-sig") as f:
                     parser.read_file(f)
-            except (OSError, UnicodeDecodeError, configparser.Error):
-                parser = _new_parser()  # unreadable: the defaults (and it is rewritten on the next set)
+            except (OSError, UnicodeDecodeError, configparser.Error) as e:
+                parser = _new_parser()  # unreadable: the defaults, and it is rewritten on the next set …
+                self._keep_unreadable(e)  # … so what it held is kept beside it first
         self._parser, self._stamp = parser, stamp
+
+    def _keep_unreadable(self, error: Exception) -> None:
+        """A copy of an unreadable settings file, ``noticedesk.ini.unreadable`` (the newest one), for whoever
+        wants to read what it held (an office name typed long ago); logged."""
+        assert self.path is not None
+        copy = self.path.with_name(self.path.name + ".unreadable")
+        try:
+            copy.write_bytes(self.path.read_bytes())
+            log.warning("settings file %s unreadable (%s): defaults used, a copy kept as %s", self.path, error, copy)
+        except OSError as e:
+            log.warning("settings file %s unreadable (%s), and no copy could be kept: %s", self.path, error, e)
 
     def _write(self) -> None:
         if self.path is None:

@@ -111,6 +111,18 @@ def test_a_value_that_cannot_be_read_gives_the_default(tmp_path):
     assert Settings(tmp_path / "broken.ini").get(S.EXPORT_FORMAT) == "pdf"
 
 
+def test_an_unreadable_file_gives_the_defaults_and_is_kept_beside_the_new_one(tmp_path, caplog):
+    ini = tmp_path / "noticedesk.ini"
+    garbage = b"\x00\xff not an ini [[[\nkey without a section\n[report]\noffice=\xe6\x88\x8a\xff\n"
+    ini.write_bytes(garbage)
+    store = Settings(ini)
+    assert store.get(S.REPORT_OFFICE) == S.REPORT_OFFICE.default
+    store.set(S.REPORT_OFFICE, "戊县人民政府办公室")
+    assert Settings(ini).get(S.REPORT_OFFICE) == "戊县人民政府办公室"
+    assert (tmp_path / "noticedesk.ini.unreadable").read_bytes() == garbage
+    assert "unreadable" in caplog.text
+
+
 def test_office_functions_for_the_command_line_use_the_store(tmp_path):
     ini = settings_path(tmp_path)
     assert ini == tmp_path / "noticedesk.ini" and load_office(ini) == ""
